@@ -1,0 +1,22 @@
+using MudBlazor.Services;
+
+namespace Chorus.Components;
+
+public static class UiModule
+{
+    public static WebApplicationBuilder AddUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+
+    public static WebApplication MapUi(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .AddAdditionalAssemblies();
+        return app;
+    }
+}

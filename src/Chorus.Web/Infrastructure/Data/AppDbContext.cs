@@ -1,0 +1,80 @@
+using System.Reflection;
+using Chorus.Features.Accounts;
+using Chorus.Features.Audit;
+using Chorus.Features.Organizations;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chorus.Infrastructure.Data;
+
+/// <summary>
+/// The one model, shared by both providers. Provider-specific conventions live only in
+/// <see cref="SqliteAppDbContext"/> and <see cref="PostgresAppDbContext"/>, each with its own migration set.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options, CurrentOrganization currentOrganization)
+    : IdentityUserContext<AppUser, Guid>(options), IDataProtectionKeyContext
+{
+    /// <summary>The organization the tenant filter admits; <see cref="Guid.Empty"/> admits nothing.</summary>
+    public Guid CurrentOrganizationId => currentOrganization.Id ?? Guid.Empty;
+
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<JoinLink> JoinLinks => Set<JoinLink>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<AppUser>().ToTable("Users");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>>().ToTable("UserClaims");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>>().ToTable("UserLogins");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>>().ToTable("UserTokens");
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+        var applyFilter = typeof(AppDbContext).GetMethod(nameof(ApplyOrganizationFilter), BindingFlags.NonPublic | BindingFlags.Instance)!;
+        foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IOrganizationOwned).IsAssignableFrom(e.ClrType)))
+        {
+            applyFilter.MakeGenericMethod(entity.ClrType).Invoke(this, [builder]);
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AuditChain.EnsureAppendOnly(this);
+        AuditChain.SealPending(this);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AuditChain.EnsureAppendOnly(this);
+        for (var attempt = 1; ; attempt++)
+        {
+            await AuditChain.SealPendingAsync(this, cancellationToken);
+            try
+            {
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < 5 && Database.CurrentTransaction is null && AuditChain.HasPending(this))
+            {
+                // Most likely another save took the same sequence number in this organization; re-seal and retry.
+                // The failed save was rolled back as a whole, so nothing was half-written.
+            }
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC; SQLite forgets DateTimeKind, so mark it on the way back in.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+    }
+
+    private void ApplyOrganizationFilter<TEntity>(ModelBuilder builder)
+        where TEntity : class, IOrganizationOwned
+        => builder.Entity<TEntity>().HasQueryFilter(e => e.OrganizationId == CurrentOrganizationId);
+}

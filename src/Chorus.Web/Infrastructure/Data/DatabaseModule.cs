@@ -1,0 +1,89 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Chorus.Infrastructure.Data;
+
+public static class DatabaseModule
+{
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = builder.Configuration.GetConnectionString("Chorus");
+
+        builder.Services.AddScoped<CurrentOrganization>();
+
+        // Registered first so that it runs before any other hosted service (Data Protection's key ring loader among
+        // them) touches the database.
+        builder.Services.AddHostedService<DatabaseMigrator>();
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        "Database:Provider is Postgres but ConnectionStrings:Chorus is empty. Set it, e.g. "
+                        + "ConnectionStrings__Chorus='Host=localhost;Database=chorus;Username=chorus;Password=…'.");
+                }
+
+                builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString));
+                break;
+            default:
+                connectionString = SqliteConnectionStrings.Resolve(connectionString, builder.Environment.ContentRootPath);
+                builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o
+                    .UseSqlite(connectionString)
+                    .AddInterceptors(SqlitePragmas.Instance));
+                break;
+        }
+
+        builder.Services.AddDataProtection().SetApplicationName("Chorus").PersistKeysToDbContext<AppDbContext>();
+        return builder;
+    }
+}
+
+internal static class SqliteConnectionStrings
+{
+    /// <summary>Defaults to <c>data/chorus.db</c> under the content root and makes sure its folder exists.</summary>
+    public static string Resolve(string? configured, string contentRoot)
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(configured) ? "Data Source=data/chorus.db" : configured);
+        if (builder.DataSource != ":memory:" && builder.Mode != Microsoft.Data.Sqlite.SqliteOpenMode.Memory)
+        {
+            var path = Path.GetFullPath(builder.DataSource, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            builder.DataSource = path;
+        }
+
+        // Waiting writers retry for this long before SQLITE_BUSY reaches the caller.
+        builder.DefaultTimeout = 30;
+        return builder.ToString();
+    }
+}
+
+/// <summary>
+/// WAL lets readers run beside the one writer, and busy_timeout makes a second writer wait instead of failing at once;
+/// both matter because the web requests and the workers share one database file.
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    private const string Pragmas = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

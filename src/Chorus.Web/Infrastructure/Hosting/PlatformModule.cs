@@ -1,0 +1,73 @@
+using Chorus.Infrastructure.Data;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
+
+namespace Chorus.Infrastructure.Hosting;
+
+/// <summary>What every request and every feature relies on: errors, health, metrics, API docs, options.</summary>
+public static class PlatformModule
+{
+    public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
+    {
+        // Static web assets (MudBlazor, Blazor's script) resolve from the build output in every environment,
+        // not only Development, so `dotnet run` works as the README says.
+        builder.WebHost.UseStaticWebAssets();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<ChorusOptions>().BindConfiguration(ChorusOptions.Section).ValidateOnStart();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+            ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier));
+        builder.Services.AddValidation();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m
+            .AddAspNetCoreInstrumentation()
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Chorus")
+            .AddPrometheusExporter());
+        builder.Services.Configure<FormOptions>(o => o.ValueLengthLimit = 64 * 1024);
+        builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        return builder;
+    }
+
+    public static WebApplication UsePlatform(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
+        app.UseWhen(ctx => !IsApiRequest(ctx), ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapPlatformEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Chorus API").AddPreferredSecuritySchemes("Bearer")).AllowAnonymous();
+        return app;
+    }
+
+    public static bool IsApiRequest(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || context.Request.Path.StartsWithSegments("/webhooks", StringComparison.OrdinalIgnoreCase);
+}
+
+internal sealed class DatabaseHealthCheck(AppDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The database cannot be reached.");
+}

@@ -1,0 +1,52 @@
+namespace Chorus.Infrastructure.Http;
+
+public enum FailureKind
+{
+    Invalid,
+    NotFound,
+    Conflict,
+    Forbidden,
+}
+
+/// <summary>An expected failure of a use case: bad input, a missing thing, a broken rule. Never an exception.</summary>
+public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public static Failure Invalid(string message, string? field = null) =>
+        new(FailureKind.Invalid, message, field is null ? null : new Dictionary<string, string[]> { [field] = [message] });
+
+    public static Failure NotFound(string what) => new(FailureKind.NotFound, $"{what} was not found.");
+
+    public static Failure Conflict(string message) => new(FailureKind.Conflict, message);
+
+    public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);
+
+    public IResult ToProblem() => Kind switch
+    {
+        FailureKind.Invalid when Errors is not null => TypedResults.ValidationProblem(Errors, detail: Message),
+        FailureKind.Invalid => TypedResults.Problem(Message, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid."),
+        FailureKind.NotFound => TypedResults.Problem(Message, statusCode: StatusCodes.Status404NotFound, title: "Not found."),
+        FailureKind.Conflict => TypedResults.Problem(Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict."),
+        _ => TypedResults.Problem(Message, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed."),
+    };
+}
+
+/// <summary>Either a value or a <see cref="Failure"/>.</summary>
+public readonly record struct Outcome<T>
+{
+    private Outcome(T? value, Failure? failure)
+    {
+        Value = value;
+        Failure = failure;
+    }
+
+    public T? Value { get; }
+    public Failure? Failure { get; }
+    public bool Succeeded => Failure is null;
+
+    public static implicit operator Outcome<T>(T value) => new(value, null);
+
+    public static implicit operator Outcome<T>(Failure failure) => new(default, failure);
+
+    /// <summary>Maps success with <paramref name="onSuccess"/> and a failure to problem details.</summary>
+    public IResult ToResult(Func<T, IResult> onSuccess) => Failure is { } f ? f.ToProblem() : onSuccess(Value!);
+}

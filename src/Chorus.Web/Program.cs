@@ -1,0 +1,29 @@
+using Chorus.Components;
+using Chorus.Features.Accounts;
+using Chorus.Features.Audit;
+using Chorus.Features.Organizations;
+using Chorus.Infrastructure.Auth;
+using Chorus.Infrastructure.Data;
+using Chorus.Infrastructure.Hosting;
+
+// With no verb it serves; `migrate`, `demo` and `admin …` are verbs (see --help).
+return await ChorusCommandLine.InvokeAsync(args, BuildApp);
+
+static WebApplication BuildApp(string[] args)
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddPlatform();
+    builder.AddDatabase();
+    builder.AddChorusAuth();
+    builder.AddAccounts();
+    builder.AddUi();
+
+    var app = builder.Build();
+    app.UsePlatform();
+    app.MapPlatformEndpoints();
+    app.MapAccountEndpoints();
+    app.MapOrganizationEndpoints();
+    app.MapAuditEndpoints();
+    app.MapUi();
+    return app;
+}
