@@ -8,6 +8,7 @@ public static class UiModule
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<OrgScopes>();
         return builder;
     }
 
