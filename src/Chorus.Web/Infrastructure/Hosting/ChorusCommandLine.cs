@@ -220,8 +220,9 @@ public static class ChorusCommandLine
                 return $"unexpected argument '{token}'";
             }
 
+            // "--Key=value" and "--Section:Key value" are configuration; anything else must be a known host option.
             var name = token.Split('=')[0];
-            if (!name.Contains(':', StringComparison.Ordinal) && !HostOptions.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (!token.Contains('=', StringComparison.Ordinal) && !name.Contains(':', StringComparison.Ordinal) && !HostOptions.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 return $"unknown option '{name}'";
             }
