@@ -59,13 +59,17 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
             {
                 return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             }
-            catch (DbUpdateException) when (attempt < 5 && Database.CurrentTransaction is null && AuditChain.HasPending(this))
+            catch (DbUpdateException) when (attempt < MaxAuditSaveAttempts && Database.CurrentTransaction is null && AuditChain.HasPending(this))
             {
-                // Most likely another save took the same sequence number in this organization; re-seal and retry.
-                // The failed save was rolled back as a whole, so nothing was half-written.
+                // Most likely another save took the same sequence number in this organization. The failed save was
+                // rolled back as a whole, so re-seal and retry; a little random wait keeps contenders from colliding
+                // in lock-step. Each round lets at least one contender through, so this converges.
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
             }
         }
     }
+
+    private const int MaxAuditSaveAttempts = 30;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

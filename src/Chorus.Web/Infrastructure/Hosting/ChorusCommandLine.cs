@@ -42,7 +42,9 @@ public static class ChorusCommandLine
         }
 
         var parsed = root.Parse(args);
-        var problem = parsed.Errors.Select(e => e.Message).FirstOrDefault() ?? UnknownArgument(parsed);
+        // One line, whatever the parser would have said over several.
+        var problem = parsed.Errors.Select(e => string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            .FirstOrDefault() ?? UnknownArgument(parsed);
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync($"chorus: {problem} (see --help)");
