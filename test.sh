@@ -18,7 +18,9 @@ fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# Analyzers and code style are enforced by the build itself (warnings are errors); formatting is checked here.
 dotnet build Chorus.slnx -c Debug -nologo -clp:ErrorsOnly
+dotnet format whitespace Chorus.slnx --verify-no-changes
 
 results=artifacts/test-results
 rm -rf "$results"
