@@ -18,6 +18,21 @@ public sealed class Organization
 
     public DateTime CreatedUtc { get; init; }
 
+    public const string DefaultOptOutLanguage = "Reply STOP to opt out";
+    public const int MaxOptOutLanguageLength = 100;
+
+    /// <summary>Appended to an initial message that lacks an opt-out instruction when the campaign requires one.</summary>
+    public string OptOutLanguage { get; set; } = DefaultOptOutLanguage;
+
+    /// <summary>What the provider charges per SMS segment, in US dollars, for cost estimates.</summary>
+    public decimal PricePerSegment { get; set; } = 0.0079m;
+
+    /// <summary>IANA zone used when a contact's zone cannot be resolved from their data or number.</summary>
+    public string DefaultTimeZone { get; set; } = "America/New_York";
+
+    /// <summary>Region (ISO 3166-1 alpha-2) for parsing phone numbers written without a country code.</summary>
+    public string DefaultRegion { get; set; } = "US";
+
     /// <summary>
     /// Bumped by every change to who owns the organization, so that two concurrent changes (two owners demoting each
     /// other) cannot both pass the "at least one Owner" check: the second fails its concurrency check.
@@ -67,5 +82,9 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.Property(o => o.Slug).HasMaxLength(Organization.MaxSlugLength);
         builder.HasIndex(o => o.Slug).IsUnique();
         builder.Property(o => o.Version).IsConcurrencyToken();
+        builder.Property(o => o.OptOutLanguage).HasMaxLength(Organization.MaxOptOutLanguageLength);
+        builder.Property(o => o.PricePerSegment).HasPrecision(10, 6);
+        builder.Property(o => o.DefaultTimeZone).HasMaxLength(64);
+        builder.Property(o => o.DefaultRegion).HasMaxLength(2);
     }
 }

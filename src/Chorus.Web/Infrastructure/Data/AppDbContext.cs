@@ -1,6 +1,7 @@
 using System.Reflection;
 using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
+using Chorus.Features.Campaigns;
 using Chorus.Features.Organizations;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -24,6 +25,8 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

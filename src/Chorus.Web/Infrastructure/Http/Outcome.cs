@@ -6,11 +6,19 @@ public enum FailureKind
     NotFound,
     Conflict,
     Forbidden,
+
+    /// <summary>Well-formed, but breaks rules of the domain (a script with errors, a launch with problems): 422.</summary>
+    Unprocessable,
 }
 
+/// <summary>One problem in a request that breaks domain rules; positions are 1-based where the input is text.</summary>
+public sealed record Problem(string Message, string? Field = null, int? Line = null, int? Column = null);
+
 /// <summary>An expected failure of a use case: bad input, a missing thing, a broken rule. Never an exception.</summary>
-public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictionary<string, string[]>? Errors = null)
+public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictionary<string, string[]>? Errors = null, IReadOnlyList<Problem>? Problems = null)
 {
+    public static Failure Unprocessable(string message, IReadOnlyList<Problem> problems) => new(FailureKind.Unprocessable, message, Problems: problems);
+
     public static Failure Invalid(string message, string? field = null) =>
         new(FailureKind.Invalid, message, field is null ? null : new Dictionary<string, string[]> { [field] = [message] });
 
@@ -26,6 +34,8 @@ public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictiona
         FailureKind.Invalid => TypedResults.Problem(Message, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid."),
         FailureKind.NotFound => TypedResults.Problem(Message, statusCode: StatusCodes.Status404NotFound, title: "Not found."),
         FailureKind.Conflict => TypedResults.Problem(Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict."),
+        FailureKind.Unprocessable => TypedResults.Problem(Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The request breaks one or more rules.",
+            extensions: new Dictionary<string, object?> { ["problems"] = Problems ?? [] }),
         _ => TypedResults.Problem(Message, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed."),
     };
 }

@@ -1,0 +1,82 @@
+using Chorus.Features.Organizations;
+using Chorus.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Chorus.Features.Campaigns;
+
+public enum CampaignStatus
+{
+    Draft,
+    Active,
+    Paused,
+    Archived,
+}
+
+/// <summary>
+/// What staff text about, to whom, with which words, and when. The script (initial message plus the survey tree)
+/// is kept as one JSON document so that saving it is a single atomic replacement; question ids inside it are stable
+/// across saves because recorded survey answers refer to them.
+/// </summary>
+public sealed class Campaign : IOrganizationOwned
+{
+    public const int MaxTitleLength = 200;
+    public const int MaxDescriptionLength = 2000;
+    public const int MaxMessageLength = 1600;
+    public const int MaxTalkingPointsLength = 20_000;
+
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid OrganizationId { get; init; }
+    public required string Title { get; set; }
+    public string Description { get; set; } = "";
+    public CampaignStatus Status { get; set; } = CampaignStatus.Draft;
+
+    public string InitialMessage { get; set; } = "";
+
+    /// <summary>The survey tree (<see cref="ScriptQuestion"/>) as JSON, or null when the script asks nothing.</summary>
+    public string? QuestionJson { get; set; }
+
+    /// <summary>Local start of the texting window in the contact's time zone.</summary>
+    public TimeOnly TextingStart { get; set; } = new(9, 0);
+
+    /// <summary>Local end (exclusive) of the texting window in the contact's time zone.</summary>
+    public TimeOnly TextingEnd { get; set; } = new(21, 0);
+
+    /// <summary>Days texting is allowed, as a bit set over <see cref="DayOfWeek"/> (bit 0 = Sunday).</summary>
+    public int TextingDays { get; set; } = AllDays;
+
+    public bool RequireOptOutLanguage { get; set; } = true;
+
+    /// <summary>Training text for texters, Markdown; always rendered escaped.</summary>
+    public string TalkingPoints { get; set; } = "";
+
+    /// <summary>Custom fields the campaign's contacts carry (from their uploads), usable as merge fields.</summary>
+    public List<string> CustomFields { get; set; } = [];
+
+    public DateTime CreatedUtc { get; init; }
+    public DateTime UpdatedUtc { get; set; }
+    public DateTime? LaunchedUtc { get; set; }
+    public DateTime? ArchivedUtc { get; set; }
+    public Guid Version { get; set; } = Guid.NewGuid();
+
+    public const int AllDays = 0b111_1111;
+
+    public static int DaysMask(IEnumerable<DayOfWeek> days) => days.Aggregate(0, (mask, d) => mask | (1 << (int)d));
+
+    public static IReadOnlyList<DayOfWeek> DaysOf(int mask) => [.. Enum.GetValues<DayOfWeek>().Where(d => (mask & (1 << (int)d)) != 0)];
+}
+
+internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
+{
+    public void Configure(EntityTypeBuilder<Campaign> builder)
+    {
+        builder.HasIndex(c => new { c.OrganizationId, c.Status });
+        builder.Property(c => c.Title).HasMaxLength(Campaign.MaxTitleLength);
+        builder.Property(c => c.Description).HasMaxLength(Campaign.MaxDescriptionLength);
+        builder.Property(c => c.InitialMessage).HasMaxLength(Campaign.MaxMessageLength * 2);
+        builder.Property(c => c.TalkingPoints).HasMaxLength(Campaign.MaxTalkingPointsLength);
+        builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,21 @@
+namespace Chorus.Features.Campaigns;
+
+/// <summary>A campaign as the API and UI show it (never the entity itself).</summary>
+public sealed record CampaignView(
+    Guid Id,
+    string Title,
+    string Description,
+    CampaignStatus Status,
+    TextingHoursSettings TextingHours,
+    bool RequireOptOutLanguage,
+    string TalkingPoints,
+    IReadOnlyList<string> CustomFields,
+    DateTime CreatedUtc,
+    DateTime UpdatedUtc,
+    DateTime? LaunchedUtc,
+    DateTime? ArchivedUtc)
+{
+    public static CampaignView From(Campaign c) => new(
+        c.Id, c.Title, c.Description, c.Status, TextingHoursSettings.From(c), c.RequireOptOutLanguage, c.TalkingPoints,
+        c.CustomFields, c.CreatedUtc, c.UpdatedUtc, c.LaunchedUtc, c.ArchivedUtc);
+}

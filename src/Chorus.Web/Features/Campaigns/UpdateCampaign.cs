@@ -1,0 +1,133 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Chorus.Features.Audit;
+using Chorus.Infrastructure.Auth;
+using Chorus.Infrastructure.Data;
+using Chorus.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chorus.Features.Campaigns;
+
+/// <summary>Changes a campaign's details and settings; only the fields present in the request change.</summary>
+public static class UpdateCampaign
+{
+    public sealed record Request(
+        [property: MaxLength(Campaign.MaxTitleLength)] string? Title,
+        [property: MaxLength(Campaign.MaxDescriptionLength)] string? Description,
+        TextingHoursSettings? TextingHours,
+        bool? RequireOptOutLanguage,
+        [property: MaxLength(Campaign.MaxTalkingPointsLength)] string? TalkingPoints);
+
+    public static async Task<Outcome<Campaign>> ExecuteAsync(Guid campaignId, Request request, AuditActor actor, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct);
+        if (campaign is null)
+        {
+            return Failure.NotFound("The campaign");
+        }
+
+        if (campaign.Status == CampaignStatus.Archived)
+        {
+            return Failure.Conflict("This campaign is archived; copy it to run it again.");
+        }
+
+        var changed = new Dictionary<string, object?>();
+        if (request.Title is { } title)
+        {
+            title = title.Trim();
+            if (title.Length is 0 or > Campaign.MaxTitleLength)
+            {
+                return Failure.Invalid($"Give the campaign a title of 1 to {Campaign.MaxTitleLength} characters.", "title");
+            }
+
+            Set(changed, "title", campaign.Title, title, v => campaign.Title = v);
+        }
+
+        if (request.Description is { } description)
+        {
+            if (description.Length > Campaign.MaxDescriptionLength)
+            {
+                return Failure.Invalid($"Descriptions can be at most {Campaign.MaxDescriptionLength} characters.", "description");
+            }
+
+            Set(changed, "description", campaign.Description, description.Trim(), v => campaign.Description = v);
+        }
+
+        if (request.TextingHours is { } hours)
+        {
+            var parsed = hours.Parse();
+            if (parsed.Failure is { } invalid)
+            {
+                return invalid;
+            }
+
+            var (start, end, days) = parsed.Value;
+            var before = TextingHoursSettings.From(campaign);
+            campaign.TextingStart = start;
+            campaign.TextingEnd = end;
+            campaign.TextingDays = days;
+            var after = TextingHoursSettings.From(campaign);
+            if (before.Start != after.Start || before.End != after.End || !before.Days.SequenceEqual(after.Days))
+            {
+                changed["textingHours"] = new { from = before, to = after };
+            }
+        }
+
+        if (request.RequireOptOutLanguage is { } require)
+        {
+            Set(changed, "requireOptOutLanguage", campaign.RequireOptOutLanguage, require, v => campaign.RequireOptOutLanguage = v);
+        }
+
+        if (request.TalkingPoints is { } talkingPoints)
+        {
+            if (talkingPoints.Length > Campaign.MaxTalkingPointsLength)
+            {
+                return Failure.Invalid($"Talking points can be at most {Campaign.MaxTalkingPointsLength} characters.", "talkingPoints");
+            }
+
+            Set(changed, "talkingPoints", campaign.TalkingPoints, talkingPoints, v => campaign.TalkingPoints = v, logValues: false);
+        }
+
+        if (changed.Count > 0)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            campaign.UpdatedUtc = now;
+            campaign.Version = Guid.NewGuid();
+            AuditEvent.Record(db, campaign.OrganizationId, actor, "campaign.updated", $"campaign:{campaign.Id}", changed, now);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return Failure.Conflict("Someone else changed this campaign meanwhile. Reload and try again.");
+            }
+        }
+
+        return campaign;
+    }
+
+    private static void Set<T>(Dictionary<string, object?> changed, string field, T current, T value, Action<T> apply, bool logValues = true)
+    {
+        if (EqualityComparer<T>.Default.Equals(current, value))
+        {
+            return;
+        }
+
+        changed[field] = logValues ? new { from = current, to = value } : "changed";
+        apply(value);
+    }
+
+    public static async Task<Results<Ok<CampaignView>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+        Guid campaignId, Request request, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var outcome = await ExecuteAsync(campaignId, request, user.AsAuditActor(), db, clock, ct);
+        return outcome.Failure switch
+        {
+            null => TypedResults.Ok(CampaignView.From(outcome.Value!)),
+            { Errors: { } errors } f => TypedResults.ValidationProblem(errors, detail: f.Message),
+            var f => (ProblemHttpResult)f.ToProblem(),
+        };
+    }
+}
