@@ -1,0 +1,109 @@
+using Chorus.Features.Accounts;
+using Chorus.Features.Audit;
+using Chorus.Features.Organizations;
+using Chorus.Infrastructure.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chorus.BrowserTests;
+
+/// <summary>
+/// The real app on Kestrel (a browser can't reach the in-memory test server), on its own SQLite file that the app
+/// migrates at start and that is deleted afterwards. One per test class.
+/// </summary>
+public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string Password = "correct horse battery";
+
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"chorus-browser-{Guid.NewGuid():N}.db");
+
+    public string BaseUrl { get; private set; } = "";
+
+    public ValueTask InitializeAsync()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First().Replace("[::]", "localhost", StringComparison.Ordinal).TrimEnd('/');
+        return ValueTask.CompletedTask;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("ConnectionStrings:Chorus", $"Data Source={_databasePath}");
+        builder.ConfigureServices(services =>
+        {
+            // On an empty database it issues a set-up token of its own at start, which would replace the one a
+            // test issues.
+            var announcer = services.Single(s => s.ImplementationType == typeof(FirstRunSetupAnnouncer));
+            services.Remove(announcer);
+        });
+    }
+
+    public async Task<string> IssueSetupTokenAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await FirstRunSetup.IssueTokenAsync(
+            scope.ServiceProvider.GetRequiredService<AppDbContext>(), scope.ServiceProvider.GetRequiredService<TimeProvider>(), TestContext.Current.CancellationToken);
+    }
+
+    public async Task<AppUser> CreateUserAsync(string email, string displayName)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var outcome = await RegisterAccount.ExecuteAsync(
+            new RegisterAccount.Request(email, Password, displayName),
+            scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>(),
+            scope.ServiceProvider.GetRequiredService<TimeProvider>());
+        return outcome.Value ?? throw new InvalidOperationException(outcome.Failure!.Message);
+    }
+
+    /// <summary>Creates an organization owned by <paramref name="owner"/>; returns its slug.</summary>
+    public async Task<string> CreateOrganizationAsync(string name, AppUser owner)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var outcome = await CreateOrganization.ExecuteAsync(name, owner.Id, new AuditActor(owner.Id, owner.Email!),
+            scope.ServiceProvider.GetRequiredService<AppDbContext>(), scope.ServiceProvider.GetRequiredService<TimeProvider>(), TestContext.Current.CancellationToken);
+        return outcome.Value?.Slug ?? throw new InvalidOperationException(outcome.Failure!.Message);
+    }
+
+    /// <summary>Adds a member the way people really join: the owner creates a link and the member accepts it.</summary>
+    public async Task AddMemberAsync(string slug, AppUser owner, AppUser member, OrgRole role)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var access = await OrganizationAccess.FindAsync(db, slug, owner.Id, ct) ?? throw new InvalidOperationException("Not the owner.");
+        var current = scope.ServiceProvider.GetRequiredService<CurrentOrganization>();
+        current.Set(access.OrganizationId, access.Slug, access.Role);
+        var link = await CreateJoinLink.ExecuteAsync(new CreateJoinLink.Request(role, null, 1), new AuditActor(owner.Id, owner.Email!), current, db, clock, ct);
+        await AcceptJoinLink.ExecuteAsync(link.Value!.Code, member.Id, member.Email!, db, clock, ct);
+    }
+
+    public async Task<OrgRole?> RoleOfAsync(string email, string slug)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.Memberships.IgnoreQueryFilters()
+            .Where(m => db.Users.Any(u => u.Id == m.UserId && u.Email == email) && db.Organizations.Any(o => o.Id == m.OrganizationId && o.Slug == slug))
+            .Select(m => (OrgRole?)m.Role)
+            .FirstOrDefaultAsync(TestContext.Current.CancellationToken);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_databasePath + suffix);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Playwright;
+
+namespace Chorus.BrowserTests;
+
+/// <summary>Steps that several journeys share, written the way a person does them.</summary>
+public static class Pages
+{
+    /// <summary>
+    /// Interactive pages are prerendered: their buttons are visible before the circuit connects, but clicks do
+    /// nothing until then. The layout marks the moment it becomes interactive.
+    /// </summary>
+    public static Task WaitForInteractivityAsync(this IPage page) =>
+        page.Locator("[data-interactive=true]").WaitForAsync();
+
+    public static async Task LogInAsync(this IPage page, string email, string password = ChorusServer.Password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+    }
+
+    /// <summary>Full-page screenshots for people to look at; test-artifacts/ is git-ignored.</summary>
+    public static async Task SaveScreenshotAsync(this IPage page, string name)
+    {
+        var folder = Path.Combine(RepositoryRoot(), "test-artifacts", "screenshots");
+        Directory.CreateDirectory(folder);
+        var size = page.ViewportSize!.Width < 600 ? "phone" : "desktop";
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-{size}.png"), FullPage = true });
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Chorus.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Chorus.slnx not found above " + AppContext.BaseDirectory);
+    }
+}

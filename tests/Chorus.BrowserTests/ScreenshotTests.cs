@@ -1,0 +1,75 @@
+using Chorus.Features.Organizations;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chorus.BrowserTests;
+
+/// <summary>
+/// Renders the main pages at laptop and phone widths and saves screenshots to test-artifacts/screenshots for people
+/// to review. It asserts that each page shows its heading, so a page that fails to render fails the run.
+/// </summary>
+public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser) : IClassFixture<ChorusServer>
+{
+    [Fact]
+    public async Task The_main_pages_render_on_a_laptop_and_a_phone()
+    {
+        // The set-up page only offers its form while the instance has no accounts.
+        var token = await server.IssueSetupTokenAsync();
+        foreach (var viewport in new[] { BrowserFixture.Desktop, BrowserFixture.Phone })
+        {
+            var page = await browser.NewPageAsync(server, viewport);
+            await page.GotoAsync("/account/login");
+            await page.SaveScreenshotAsync("login");
+            await page.GotoAsync($"/setup?token={token}");
+            await Expect(page.GetByLabel("Organization name")).ToBeVisibleAsync();
+            await page.SaveScreenshotAsync("setup");
+        }
+
+        var owner = await server.CreateUserAsync("maya@example.org", "Maya Okafor");
+        var slug = await server.CreateOrganizationAsync("Friends of María Ortiz", owner);
+        foreach (var (email, name, role) in new[]
+        {
+            ("dev@example.org", "Devon Hart", OrgRole.Admin),
+            ("lin@example.org", "Lin Zhao", OrgRole.Supervisor),
+            ("sam@example.org", "Sam Rivera", OrgRole.Texter),
+            ("priya@example.org", "Priya Natarajan-Whitfield", OrgRole.Texter),
+        })
+        {
+            await server.AddMemberAsync(slug, owner, await server.CreateUserAsync(email, name), role);
+        }
+
+        var errors = new List<string>();
+        foreach (var viewport in new[] { BrowserFixture.Desktop, BrowserFixture.Phone })
+        {
+            var page = await browser.NewPageAsync(server, viewport);
+            page.PageError += (_, error) => errors.Add(error);
+            page.Console += (_, message) =>
+            {
+                if (message.Type == "error")
+                {
+                    errors.Add(message.Text);
+                }
+            };
+            await page.LogInAsync("maya@example.org");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Friends of María Ortiz", Level = 1 })).ToBeVisibleAsync();
+            await page.WaitForInteractivityAsync();
+            await page.SaveScreenshotAsync("org-home");
+
+            await ShootAsync(page, $"/orgs/{slug}/members", "Members", "members");
+            await ShootAsync(page, $"/orgs/{slug}/join-links", "Join links", "join-links");
+            await ShootAsync(page, $"/orgs/{slug}/audit", "Audit log", "audit");
+            await ShootAsync(page, $"/orgs/{slug}/settings", "Settings", "settings");
+            await ShootAsync(page, "/account/tokens", "API tokens", "tokens");
+        }
+
+        Assert.Empty(errors);
+    }
+
+    private static async Task ShootAsync(IPage page, string path, string heading, string name)
+    {
+        await page.GotoAsync(path);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+        await page.WaitForInteractivityAsync();
+        await page.SaveScreenshotAsync(name);
+    }
+}
