@@ -53,6 +53,7 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
             await page.LogInAsync("maya@example.org");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Friends of María Ortiz", Level = 1 })).ToBeVisibleAsync();
             await page.WaitForInteractivityAsync();
+            await ExpectStylesheetsAppliedAsync(page);
             await page.SaveScreenshotAsync("org-home");
 
             await ShootAsync(page, $"/orgs/{slug}/members", "Members", "members");
@@ -63,6 +64,16 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
         }
 
         Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// A page renders readably without its stylesheets, so only a style check notices when MudBlazor's CSS or
+    /// app.css stops being served (a fingerprinting or static-asset mapping mistake).
+    /// </summary>
+    private static async Task ExpectStylesheetsAppliedAsync(IPage page)
+    {
+        await Expect(page.GetByRole(AriaRole.Banner)).ToHaveCSSAsync("position", "fixed");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Chorus home" }).Locator(".brand-mark")).ToHaveCSSAsync("background-color", "rgb(15, 107, 95)");
     }
 
     private static async Task ShootAsync(IPage page, string path, string heading, string name)
