@@ -39,15 +39,14 @@ public static class CreateApiToken
         return new Response(token.Id, token.Name, secret, token.Hint, token.CreatedUtc);
     }
 
-    public static async Task<Results<Created<Response>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+    public static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         Request request, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var outcome = await ExecuteAsync(user.UserId(), user.Identity?.Name ?? "", request.Name, db, clock, ct);
         return outcome.Failure switch
         {
             null => TypedResults.Created($"/api/v1/me/tokens/{outcome.Value!.Id}", outcome.Value),
-            { Errors: { } errors } f => TypedResults.ValidationProblem(errors, detail: f.Message),
-            var f => (ProblemHttpResult)f.ToProblem(),
+            var f => f.ToProblem(),
         };
     }
 }

@@ -38,6 +38,6 @@ public static class RevokeApiToken
 
     public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(Guid tokenId, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
         await ExecuteAsync(user.UserId(), user.Identity?.Name ?? "", tokenId, db, clock, ct) is { } failure
-            ? (ProblemHttpResult)failure.ToProblem()
+            ? failure.ToProblem()
             : TypedResults.NoContent();
 }

@@ -61,6 +61,9 @@ public sealed class Campaign : IOrganizationOwned
 
     public const int AllDays = 0b111_1111;
 
+    /// <summary>The campaign's window as the texting-window rule takes it (same day bits as <see cref="TextingDays"/>).</summary>
+    public OptOuts.TextingHours ToTextingHours() => new(TextingStart, TextingEnd, (OptOuts.TextingDays)TextingDays);
+
     public static int DaysMask(IEnumerable<DayOfWeek> days) => days.Aggregate(0, (mask, d) => mask | (1 << (int)d));
 
     public static IReadOnlyList<DayOfWeek> DaysOf(int mask) => [.. Enum.GetValues<DayOfWeek>().Where(d => (mask & (1 << (int)d)) != 0)];

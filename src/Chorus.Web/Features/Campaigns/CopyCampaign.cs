@@ -59,7 +59,7 @@ public static class CopyCampaign
     {
         var outcome = await ExecuteAsync(campaignId, user.AsAuditActor(), db, clock, ct);
         return outcome.Failure is { } f
-            ? (ProblemHttpResult)f.ToProblem()
+            ? f.ToProblem()
             : TypedResults.Created($"/api/v1/orgs/{current.Slug}/campaigns/{outcome.Value!.Id}", CampaignView.From(outcome.Value));
     }
 }

@@ -42,15 +42,14 @@ public static class CreateCampaign
         return campaign;
     }
 
-    public static async Task<Results<Created<CampaignView>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+    public static async Task<Results<Created<CampaignView>, ProblemHttpResult>> HandleAsync(
         Request request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var outcome = await ExecuteAsync(request, user.AsAuditActor(), current, db, clock, ct);
         return outcome.Failure switch
         {
             null => TypedResults.Created($"/api/v1/orgs/{current.Slug}/campaigns/{outcome.Value!.Id}", CampaignView.From(outcome.Value)),
-            { Errors: { } errors } f => TypedResults.ValidationProblem(errors, detail: f.Message),
-            var f => (ProblemHttpResult)f.ToProblem(),
+            var f => f.ToProblem(),
         };
     }
 }

@@ -11,5 +11,5 @@ public static class GetCampaign
         await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, ct) is { } campaign ? CampaignView.From(campaign) : null;
 
     public static async Task<Results<Ok<CampaignView>, ProblemHttpResult>> HandleAsync(Guid campaignId, AppDbContext db, CancellationToken ct) =>
-        await ExecuteAsync(campaignId, db, ct) is { } view ? TypedResults.Ok(view) : (ProblemHttpResult)Failure.NotFound("The campaign").ToProblem();
+        await ExecuteAsync(campaignId, db, ct) is { } view ? TypedResults.Ok(view) : Failure.NotFound("The campaign").ToProblem();
 }

@@ -119,15 +119,14 @@ public static class UpdateCampaign
         apply(value);
     }
 
-    public static async Task<Results<Ok<CampaignView>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+    public static async Task<Results<Ok<CampaignView>, ProblemHttpResult>> HandleAsync(
         Guid campaignId, Request request, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var outcome = await ExecuteAsync(campaignId, request, user.AsAuditActor(), db, clock, ct);
         return outcome.Failure switch
         {
             null => TypedResults.Ok(CampaignView.From(outcome.Value!)),
-            { Errors: { } errors } f => TypedResults.ValidationProblem(errors, detail: f.Message),
-            var f => (ProblemHttpResult)f.ToProblem(),
+            var f => f.ToProblem(),
         };
     }
 }

@@ -77,6 +77,6 @@ public static class AcceptJoinLink
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string code, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var outcome = await ExecuteAsync(code, user.UserId(), user.Identity?.Name ?? "", db, clock, ct);
-        return outcome.Failure is { } f ? (ProblemHttpResult)f.ToProblem() : TypedResults.Ok(outcome.Value!);
+        return outcome.Failure is { } f ? f.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 }

@@ -55,19 +55,18 @@ public static class ChangeMemberRole
         return null;
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> HandleAsync(
+    public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(
         Guid userId, Request request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (request.Role is not { } role)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["Role is required."] });
+            return Failure.Invalid("Role is required: Owner, Admin, Supervisor or Texter.", "role").ToProblem();
         }
 
         return await ExecuteAsync(userId, role, user.AsAuditActor(), current, db, clock, ct) switch
         {
             null => TypedResults.NoContent(),
-            { Errors: { } errors } f => TypedResults.ValidationProblem(errors, detail: f.Message),
-            var f => (ProblemHttpResult)f.ToProblem(),
+            var f => f.ToProblem(),
         };
     }
 }

@@ -68,7 +68,7 @@ public static class CreateJoinLink
     public static Response ToResponse(JoinLink link, string baseUrl) =>
         new(link.Id, link.Code, $"{baseUrl}/join/{link.Code}", link.Role, link.ExpiresUtc, link.MaxUses, link.Uses, link.CreatedUtc, link.RevokedUtc);
 
-    public static async Task<Results<Created<Response>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+    public static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         Request request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, TimeProvider clock,
         IOptions<ChorusOptions> options, HttpRequest http, CancellationToken ct)
     {
@@ -76,8 +76,7 @@ public static class CreateJoinLink
         return outcome.Failure switch
         {
             null => TypedResults.Created($"/api/v1/orgs/{current.Slug}/join-links/{outcome.Value!.Id}", ToResponse(outcome.Value, options.Value.BaseUrlFor(http))),
-            { Errors: { } errors } f => TypedResults.ValidationProblem(errors, detail: f.Message),
-            var f => (ProblemHttpResult)f.ToProblem(),
+            var f => f.ToProblem(),
         };
     }
 }

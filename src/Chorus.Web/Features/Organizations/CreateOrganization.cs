@@ -62,15 +62,14 @@ public static class CreateOrganization
         }
     }
 
-    public static async Task<Results<Created<Response>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+    public static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         Request request, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var outcome = await ExecuteAsync(request.Name, user.UserId(), user.AsAuditActor(), db, clock, ct);
         return outcome.Failure switch
         {
             null => TypedResults.Created($"/api/v1/orgs/{outcome.Value!.Slug}", outcome.Value),
-            { Errors: { } errors } f => TypedResults.ValidationProblem(errors, detail: f.Message),
-            var f => (ProblemHttpResult)f.ToProblem(),
+            var f => f.ToProblem(),
         };
     }
 }

@@ -44,6 +44,6 @@ public static class RemoveMember
     public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(
         Guid userId, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
         await ExecuteAsync(userId, user.AsAuditActor(), current, db, clock, ct) is { } failure
-            ? (ProblemHttpResult)failure.ToProblem()
+            ? failure.ToProblem()
             : TypedResults.NoContent();
 }

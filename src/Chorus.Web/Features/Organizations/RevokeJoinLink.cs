@@ -30,5 +30,5 @@ public static class RevokeJoinLink
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(Guid linkId, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
-        await ExecuteAsync(linkId, user.AsAuditActor(), db, clock, ct) is { } failure ? (ProblemHttpResult)failure.ToProblem() : TypedResults.NoContent();
+        await ExecuteAsync(linkId, user.AsAuditActor(), db, clock, ct) is { } failure ? failure.ToProblem() : TypedResults.NoContent();
 }

@@ -47,7 +47,7 @@ public static class UpdateOrganization
     {
         if (await ExecuteAsync(request, user.AsAuditActor(), current, db, clock, ct) is { } failure)
         {
-            return (ProblemHttpResult)failure.ToProblem();
+            return failure.ToProblem();
         }
 
         return TypedResults.Ok((await GetOrganization.ExecuteAsync(current, db, ct))!);

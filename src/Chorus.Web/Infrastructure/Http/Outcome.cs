@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace Chorus.Infrastructure.Http;
 
 public enum FailureKind
@@ -28,9 +30,15 @@ public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictiona
 
     public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);
 
-    public IResult ToProblem() => Kind switch
+    /// <summary>The failure as RFC 9457 problem details; field errors travel in <c>errors</c>, domain problems in <c>problems</c>.</summary>
+    public ProblemHttpResult ToProblem() => Kind switch
     {
-        FailureKind.Invalid when Errors is not null => TypedResults.ValidationProblem(Errors, detail: Message),
+        FailureKind.Invalid when Errors is not null => TypedResults.Problem(new HttpValidationProblemDetails(Errors.ToDictionary())
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more validation errors occurred.",
+            Detail = Message,
+        }),
         FailureKind.Invalid => TypedResults.Problem(Message, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid."),
         FailureKind.NotFound => TypedResults.Problem(Message, statusCode: StatusCodes.Status404NotFound, title: "Not found."),
         FailureKind.Conflict => TypedResults.Problem(Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict."),
@@ -56,7 +64,4 @@ public readonly record struct Outcome<T>
     public static implicit operator Outcome<T>(T value) => new(value, null);
 
     public static implicit operator Outcome<T>(Failure failure) => new(default, failure);
-
-    /// <summary>Maps success with <paramref name="onSuccess"/> and a failure to problem details.</summary>
-    public IResult ToResult(Func<T, IResult> onSuccess) => Failure is { } f ? f.ToProblem() : onSuccess(Value!);
 }
