@@ -38,8 +38,11 @@ public static class PlatformModule
     {
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
+        // Re-execution must be registered on the app itself: inside a UseWhen branch it re-runs the pipeline without
+        // routing, so the /not-found page never renders and browsers get an empty 404. It stays out of the API's way
+        // because the API branch below writes its problem details first, and re-execution skips responses with a body.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
-        app.UseWhen(ctx => !IsApiRequest(ctx), ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
