@@ -1,6 +1,7 @@
 using Chorus.Components;
 using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
+using Chorus.Features.Campaigns;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Auth;
@@ -25,6 +26,7 @@ static WebApplication BuildApp(string[] args)
     app.MapAccountEndpoints();
     app.MapOrganizationEndpoints();
     app.MapAuditEndpoints();
+    app.MapCampaignEndpoints();
     app.MapOptOutEndpoints();
     app.MapUi();
     return app;

@@ -6,12 +6,12 @@ namespace Chorus.Features.Organizations;
 
 public static class GetOrganization
 {
-    public sealed record Response(Guid Id, string Slug, string Name, OrgRole Role, int Members, DateTime CreatedUtc);
+    public sealed record Response(Guid Id, string Slug, string Name, OrgRole Role, int Members, DateTime CreatedUtc, string OptOutLanguage, decimal PricePerSegment, string DefaultTimeZone);
 
     public static async Task<Response?> ExecuteAsync(CurrentOrganization current, AppDbContext db, CancellationToken ct)
     {
         var organization = await db.Organizations.AsNoTracking().Where(o => o.Id == current.Id)
-            .Select(o => new { o.Id, o.Slug, o.Name, o.CreatedUtc })
+            .Select(o => new { o.Id, o.Slug, o.Name, o.CreatedUtc, o.OptOutLanguage, o.PricePerSegment, o.DefaultTimeZone })
             .FirstOrDefaultAsync(ct);
         if (organization is null || current.Role is not { } role)
         {
@@ -19,7 +19,8 @@ public static class GetOrganization
         }
 
         var members = await db.Memberships.CountAsync(ct);
-        return new Response(organization.Id, organization.Slug, organization.Name, role, members, organization.CreatedUtc);
+        return new Response(organization.Id, organization.Slug, organization.Name, role, members, organization.CreatedUtc,
+            organization.OptOutLanguage, organization.PricePerSegment, organization.DefaultTimeZone);
     }
 
     public static async Task<Results<Ok<Response>, NotFound>> HandleAsync(CurrentOrganization current, AppDbContext db, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Chorus.Features.Audit;
+using Chorus.Features.Contacts.TimeZones;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
@@ -9,10 +10,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chorus.Features.Organizations;
 
-/// <summary>Changes organization settings (for now its name; the slug never changes, so links keep working).</summary>
+/// <summary>
+/// Changes organization settings; only fields present in the request change, each change is audited. The slug never
+/// changes, so links keep working.
+/// </summary>
 public static class UpdateOrganization
 {
-    public sealed record Request([property: MaxLength(Organization.MaxNameLength)] string? Name);
+    public const decimal MaxPricePerSegment = 1m;
+
+    public sealed record Request(
+        [property: MaxLength(Organization.MaxNameLength)] string? Name,
+        [property: MaxLength(Organization.MaxOptOutLanguageLength)] string? OptOutLanguage = null,
+        [property: Range(0, 1)] decimal? PricePerSegment = null,
+        [property: MaxLength(64)] string? DefaultTimeZone = null);
 
     public static async Task<Failure?> ExecuteAsync(Request request, AuditActor actor, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -22,20 +32,69 @@ public static class UpdateOrganization
             return Failure.NotFound("The organization");
         }
 
+        var problems = new List<Problem>();
+        var changes = new List<(string Field, object From, object To, Action Apply)>();
         if (request.Name is { } name)
         {
             name = name.Trim();
             if (name.Length is 0 or > Organization.MaxNameLength)
             {
-                return Failure.Invalid($"Give the organization a name of 1 to {Organization.MaxNameLength} characters.", "name");
+                problems.Add(new Problem($"Give the organization a name of 1 to {Organization.MaxNameLength} characters.", "name"));
             }
-
-            if (name != organization.Name)
+            else if (name != organization.Name)
             {
-                AuditEvent.Record(db, organization.Id, actor, "organization.settings_changed", $"organization:{organization.Id}",
-                    new { field = "name", from = organization.Name, to = name }, clock.GetUtcNow().UtcDateTime);
-                organization.Name = name;
+                changes.Add(("name", organization.Name, name, () => organization.Name = name));
             }
+        }
+
+        if (request.OptOutLanguage is { } optOut)
+        {
+            optOut = optOut.Trim();
+            if (optOut.Length > Organization.MaxOptOutLanguageLength)
+            {
+                problems.Add(new Problem($"Opt-out language can be at most {Organization.MaxOptOutLanguageLength} characters.", "optOutLanguage"));
+            }
+            else if (optOut != organization.OptOutLanguage)
+            {
+                changes.Add(("optOutLanguage", organization.OptOutLanguage, optOut, () => organization.OptOutLanguage = optOut));
+            }
+        }
+
+        if (request.PricePerSegment is { } price)
+        {
+            if (price is < 0 or > MaxPricePerSegment)
+            {
+                problems.Add(new Problem($"The price per segment must be between 0 and {MaxPricePerSegment} dollars.", "pricePerSegment"));
+            }
+            else if (price != organization.PricePerSegment)
+            {
+                changes.Add(("pricePerSegment", organization.PricePerSegment, price, () => organization.PricePerSegment = price));
+            }
+        }
+
+        if (request.DefaultTimeZone is { } zone)
+        {
+            zone = zone.Trim();
+            if (!IanaTimeZones.TryFind(zone, out _))
+            {
+                problems.Add(new Problem($"'{zone}' is not an IANA time zone such as America/Chicago.", "defaultTimeZone"));
+            }
+            else if (zone != organization.DefaultTimeZone)
+            {
+                changes.Add(("defaultTimeZone", organization.DefaultTimeZone, zone, () => organization.DefaultTimeZone = zone));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return Failure.Unprocessable("The settings have problems; nothing was changed.", problems);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var (field, from, to, apply) in changes)
+        {
+            AuditEvent.Record(db, organization.Id, actor, "organization.settings_changed", $"organization:{organization.Id}", new { field, from, to }, now);
+            apply();
         }
 
         await db.SaveChangesAsync(ct);

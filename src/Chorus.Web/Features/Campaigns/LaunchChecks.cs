@@ -1,0 +1,69 @@
+using Chorus.Features.Campaigns.Templates;
+using Chorus.Infrastructure.Data;
+using Chorus.Infrastructure.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chorus.Features.Campaigns;
+
+/// <summary>Everything that must hold before a campaign may send its first text, checked all at once.</summary>
+public static class LaunchChecks
+{
+    public static async Task<List<Problem>> ProblemsAsync(Campaign campaign, AppDbContext db, CancellationToken ct)
+    {
+        var organization = await db.Organizations.AsNoTracking()
+            .Where(o => o.Id == campaign.OrganizationId)
+            .Select(o => new { o.Name, o.OptOutLanguage })
+            .FirstAsync(ct);
+        var problems = new List<Problem>();
+
+        if (string.IsNullOrWhiteSpace(campaign.InitialMessage))
+        {
+            problems.Add(new Problem("The script has no initial message.", "initialMessage"));
+        }
+        else
+        {
+            var parsed = MessageTemplate.Parse(campaign.InitialMessage, campaign.CustomFields);
+            problems.AddRange(parsed.Errors.Select(e => new Problem(e.Message, "initialMessage", e.Line, e.Column)));
+            if (!ScriptRules.IdentifiesOrganization(campaign.InitialMessage, organization.Name))
+            {
+                problems.Add(new Problem($"The initial message must name the sender: include \"{organization.Name}\" or {{orgName}}.", "initialMessage"));
+            }
+
+            if (campaign.RequireOptOutLanguage && !ScriptRules.HasOptOutInstruction(campaign.InitialMessage) && string.IsNullOrWhiteSpace(organization.OptOutLanguage))
+            {
+                problems.Add(new Problem("The campaign requires opt-out language, but the initial message has none and the organization's opt-out language is empty.", "requireOptOutLanguage"));
+            }
+
+            // TODO(#4): once contacts exist, require every contact to have a value for each field the message prints
+            // without a fallback (MessageTemplate.MissingFields).
+        }
+
+        foreach (var (message, path) in FollowUps(ScriptQuestion.FromJson(campaign.QuestionJson), "question"))
+        {
+            problems.AddRange(ScriptRules.TemplateProblems(message, path, campaign.CustomFields));
+        }
+
+        problems.AddRange(campaign.ToTextingHours().Validate().Where(p => p.IsError).Select(p => new Problem(p.Message, $"textingHours.{p.Field}")));
+
+        // TODO(#5): require a configured sending set-up (provider and numbers) once messaging lands.
+        return problems;
+    }
+
+    private static IEnumerable<(string Message, string Path)> FollowUps(ScriptQuestion? question, string path)
+    {
+        if (question is null)
+        {
+            yield break;
+        }
+
+        for (var i = 0; i < question.Answers.Count; i++)
+        {
+            var answer = question.Answers[i];
+            yield return (answer.Message, $"{path}.answers[{i}].message");
+            foreach (var nested in FollowUps(answer.Question, $"{path}.answers[{i}].question"))
+            {
+                yield return nested;
+            }
+        }
+    }
+}
