@@ -73,18 +73,31 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
         return outcome.Value?.Slug ?? throw new InvalidOperationException(outcome.Failure!.Message);
     }
 
-    /// <summary>Adds a member the way people really join: the owner creates a link and the member accepts it.</summary>
-    public async Task AddMemberAsync(string slug, AppUser owner, AppUser member, OrgRole role)
+    /// <summary>Creates a join link as <paramref name="owner"/> would on the join links page; returns its code.</summary>
+    public async Task<string> CreateJoinLinkAsync(string slug, AppUser owner, OrgRole role, int? maxUses = null)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        var access = await OrganizationAccess.FindAsync(db, slug, owner.Id, ct) ?? throw new InvalidOperationException("Not the owner.");
+        var access = await OrganizationAccess.FindAsync(db, slug, owner.Id, ct) ?? throw new InvalidOperationException("Not a member.");
         var current = scope.ServiceProvider.GetRequiredService<CurrentOrganization>();
         current.Set(access.OrganizationId, access.Slug, access.Role);
-        var link = await CreateJoinLink.ExecuteAsync(new CreateJoinLink.Request(role, null, 1), new AuditActor(owner.Id, owner.Email!), current, db, clock, ct);
-        await AcceptJoinLink.ExecuteAsync(link.Value!.Code, member.Id, member.Email!, db, clock, ct);
+        var link = await CreateJoinLink.ExecuteAsync(new CreateJoinLink.Request(role, null, maxUses), new AuditActor(owner.Id, owner.Email!), current, db,
+            scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+        return link.Value?.Code ?? throw new InvalidOperationException(link.Failure!.Message);
+    }
+
+    /// <summary>Adds a member the way people really join: the owner creates a link and the member accepts it.</summary>
+    public async Task AddMemberAsync(string slug, AppUser owner, AppUser member, OrgRole role)
+    {
+        var code = await CreateJoinLinkAsync(slug, owner, role, maxUses: 1);
+        await using var scope = Services.CreateAsyncScope();
+        var joined = await AcceptJoinLink.ExecuteAsync(code, member.Id, member.Email!, scope.ServiceProvider.GetRequiredService<AppDbContext>(),
+            scope.ServiceProvider.GetRequiredService<TimeProvider>(), TestContext.Current.CancellationToken);
+        if (joined.Failure is { } failure)
+        {
+            throw new InvalidOperationException(failure.Message);
+        }
     }
 
     public async Task<OrgRole?> RoleOfAsync(string email, string slug)

@@ -26,7 +26,13 @@ public static class Pages
         var folder = Path.Combine(RepositoryRoot(), "test-artifacts", "screenshots");
         Directory.CreateDirectory(folder);
         var size = page.ViewportSize!.Width < 600 ? "phone" : "desktop";
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-{size}.png"), FullPage = true });
+        // Transitions finish first: MudBlazor slides the drawer and content into place once the circuit connects.
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(folder, $"{name}-{size}.png"),
+            FullPage = true,
+            Animations = ScreenshotAnimations.Disabled,
+        });
     }
 
     private static string RepositoryRoot()

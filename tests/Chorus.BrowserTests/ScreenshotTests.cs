@@ -38,6 +38,19 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
             await server.AddMemberAsync(slug, owner, await server.CreateUserAsync(email, name), role);
         }
 
+        var joinCode = await server.CreateJoinLinkAsync(slug, owner, OrgRole.Texter);
+        foreach (var viewport in new[] { BrowserFixture.Desktop, BrowserFixture.Phone })
+        {
+            var visitor = await browser.NewPageAsync(server, viewport);
+            await visitor.GotoAsync($"/join/{joinCode}");
+            await Expect(visitor.GetByRole(AriaRole.Heading, new() { Name = "Join Friends of María Ortiz as a Texter" })).ToBeVisibleAsync();
+            await visitor.SaveScreenshotAsync("join");
+            await visitor.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+            await visitor.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await Expect(visitor.GetByText("Enter your email address.")).ToBeVisibleAsync();
+            await visitor.SaveScreenshotAsync("signup-errors");
+        }
+
         var errors = new List<string>();
         foreach (var viewport in new[] { BrowserFixture.Desktop, BrowserFixture.Phone })
         {
