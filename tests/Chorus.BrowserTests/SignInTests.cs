@@ -40,6 +40,37 @@ public sealed partial class SignInTests(ChorusServer server, BrowserFixture brow
         await Expect(page).ToHaveURLAsync(LoginPage());
     }
 
+    [Fact]
+    public async Task A_return_address_on_another_site_is_ignored()
+    {
+        var ada = await server.CreateUserAsync("ada@example.org", "Ada Byrne");
+        var slug = await server.CreateOrganizationAsync("Lakeshore Youth Vote", ada);
+        var page = await browser.NewPageAsync(server);
+
+        await page.GotoAsync("/account/login?ReturnUrl=%2F%2Fevil.example%2Fphish");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync("ada@example.org");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(ChorusServer.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"^{Regex.Escape(server.BaseUrl)}/orgs/{slug}$"));
+    }
+
+    [Fact]
+    public async Task Logging_out_needs_the_pages_antiforgery_token()
+    {
+        await server.CreateUserAsync("bo@example.org", "Bo Lindqvist");
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("bo@example.org");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You're not in an organization yet" })).ToBeVisibleAsync();
+
+        // What another site could make the browser send: the cookie, but no token.
+        var forged = await page.APIRequest.PostAsync("/account/logout", new() { MaxRedirects = 0 });
+
+        Assert.Equal(400, forged.Status);
+        await page.GotoAsync("/account/tokens");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API tokens", Level = 1 })).ToBeVisibleAsync();
+    }
+
     [GeneratedRegex("/account/login")]
     private static partial Regex LoginPage();
 }
