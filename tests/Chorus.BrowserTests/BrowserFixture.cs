@@ -52,6 +52,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             TimezoneId = "America/Chicago",
         });
         context.SetDefaultTimeout(15_000);
+        server.Closes(context);
         return await context.NewPageAsync();
     }
 

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 
 namespace Chorus.BrowserTests;
 
@@ -22,6 +23,8 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
     public const string Password = "correct horse battery";
 
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"chorus-browser-{Guid.NewGuid():N}.db");
+
+    private readonly List<IBrowserContext> _browsers = [];
 
     public string BaseUrl { get; private set; } = "";
 
@@ -110,8 +113,25 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
             .FirstOrDefaultAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>
+    /// Browsers opened against this server are closed before it stops: their open circuits would otherwise hold
+    /// Kestrel's graceful shutdown until it times out.
+    /// </summary>
+    public void Closes(IBrowserContext browser)
+    {
+        lock (_browsers)
+        {
+            _browsers.Add(browser);
+        }
+    }
+
     public override async ValueTask DisposeAsync()
     {
+        foreach (var browser in _browsers)
+        {
+            await browser.CloseAsync();
+        }
+
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })

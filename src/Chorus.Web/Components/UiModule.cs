@@ -1,5 +1,6 @@
 using Chorus.Features.Accounts;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor;
@@ -21,6 +22,7 @@ public static class UiModule
         });
         builder.Services.AddScoped<OrgScopes>();
         builder.Services.AddScoped<BrowserTime>();
+        builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         return builder;
     }
 
