@@ -21,7 +21,7 @@ public static class Pages
     }
 
     /// <summary>Full-page screenshots for people to look at; test-artifacts/ is git-ignored.</summary>
-    public static async Task SaveScreenshotAsync(this IPage page, string name)
+    public static async Task SaveScreenshotAsync(this IPage page, string name, bool fullPage = true)
     {
         var folder = Path.Combine(RepositoryRoot(), "test-artifacts", "screenshots");
         Directory.CreateDirectory(folder);
@@ -30,7 +30,7 @@ public static class Pages
         await page.ScreenshotAsync(new PageScreenshotOptions
         {
             Path = Path.Combine(folder, $"{name}-{size}.png"),
-            FullPage = true,
+            FullPage = fullPage,
             Animations = ScreenshotAnimations.Disabled,
         });
     }

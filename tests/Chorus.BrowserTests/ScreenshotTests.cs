@@ -73,6 +73,10 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
             await ShootAsync(page, $"/orgs/{slug}/audit", "Audit log", "audit");
             await ShootAsync(page, $"/orgs/{slug}/settings", "Settings", "settings");
             await ShootAsync(page, "/account/tokens", "API tokens", "tokens");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Switch organization" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Menuitem).Filter(new() { HasText = "Friends of María Ortiz" })).ToBeVisibleAsync();
+            await page.SaveScreenshotAsync("organization-switcher", fullPage: false);
         });
 
         Assert.Empty(errors);
