@@ -1,5 +1,6 @@
 using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
+using Chorus.Features.Campaigns;
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
@@ -101,6 +102,90 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
         {
             throw new InvalidOperationException(failure.Message);
         }
+    }
+
+    /// <summary>
+    /// Creates a draft campaign as <paramref name="owner"/> would in the editor, with a script when given one and,
+    /// optionally, a survey question; returns its id.
+    /// </summary>
+    public async Task<Guid> CreateCampaignAsync(string slug, AppUser owner, string title, string? initialMessage = null,
+        SaveScript.QuestionRequest? question = null, string? description = null)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var access = await OrganizationAccess.FindAsync(db, slug, owner.Id, ct) ?? throw new InvalidOperationException("Not a member.");
+        var current = scope.ServiceProvider.GetRequiredService<CurrentOrganization>();
+        current.Set(access.OrganizationId, access.Slug, access.Role);
+        var actor = new AuditActor(owner.Id, owner.Email!);
+        var campaign = await CreateCampaign.ExecuteAsync(new CreateCampaign.Request(title, description), actor, current, db, clock, ct);
+        var id = campaign.Value?.Id ?? throw new InvalidOperationException(campaign.Failure!.Message);
+        if (initialMessage is not null)
+        {
+            var script = await SaveScript.ExecuteAsync(id, new SaveScript.Request(initialMessage, question), actor, db, clock, ct);
+            if (script.Failure is { } failure)
+            {
+                throw new InvalidOperationException(failure.Message);
+            }
+        }
+
+        return id;
+    }
+
+    public async Task CreateCannedResponseAsync(string slug, AppUser owner, Guid campaignId, string title, string text, params string[] tags)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var access = await OrganizationAccess.FindAsync(db, slug, owner.Id, ct) ?? throw new InvalidOperationException("Not a member.");
+        var current = scope.ServiceProvider.GetRequiredService<CurrentOrganization>();
+        current.Set(access.OrganizationId, access.Slug, access.Role);
+        var outcome = await CannedResponses.CreateAsync(campaignId, new CannedResponses.Request(title, text, tags), new AuditActor(owner.Id, owner.Email!),
+            current, db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+        if (outcome.Failure is { } failure)
+        {
+            throw new InvalidOperationException(failure.Message);
+        }
+    }
+
+    public async Task UpdateCampaignAsync(string slug, AppUser owner, Guid campaignId, UpdateCampaign.Request request)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var access = await OrganizationAccess.FindAsync(db, slug, owner.Id, ct) ?? throw new InvalidOperationException("Not a member.");
+        scope.ServiceProvider.GetRequiredService<CurrentOrganization>().Set(access.OrganizationId, access.Slug, access.Role);
+        var outcome = await UpdateCampaign.ExecuteAsync(campaignId, request, new AuditActor(owner.Id, owner.Email!), db,
+            scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+        if (outcome.Failure is { } failure)
+        {
+            throw new InvalidOperationException(failure.Message);
+        }
+    }
+
+    /// <summary>Moves a campaign through its lifecycle as the editor's status buttons do.</summary>
+    public async Task ChangeCampaignStatusAsync(string slug, AppUser owner, Guid campaignId, ChangeCampaignStatus.Transition transition)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var access = await OrganizationAccess.FindAsync(db, slug, owner.Id, ct) ?? throw new InvalidOperationException("Not a member.");
+        scope.ServiceProvider.GetRequiredService<CurrentOrganization>().Set(access.OrganizationId, access.Slug, access.Role);
+        var outcome = await ChangeCampaignStatus.ExecuteAsync(campaignId, transition, new AuditActor(owner.Id, owner.Email!), db,
+            scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+        if (outcome.Failure is { } failure)
+        {
+            throw new InvalidOperationException(failure.Message);
+        }
+    }
+
+    public async Task<(CampaignStatus Status, string InitialMessage, ScriptQuestion? Question)> CampaignAsync(Guid campaignId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var campaign = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Campaigns.IgnoreQueryFilters().AsNoTracking()
+            .FirstAsync(c => c.Id == campaignId, TestContext.Current.CancellationToken);
+        return (campaign.Status, campaign.InitialMessage, ScriptQuestion.FromJson(campaign.QuestionJson));
     }
 
     public async Task<OrgRole?> RoleOfAsync(string email, string slug)

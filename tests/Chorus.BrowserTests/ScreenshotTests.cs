@@ -1,3 +1,5 @@
+using Chorus.Features.Accounts;
+using Chorus.Features.Campaigns;
 using Chorus.Features.Organizations;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -39,6 +41,7 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
             await server.AddMemberAsync(slug, owner, await server.CreateUserAsync(email, name), role);
         }
 
+        var campaignId = await SeedCampaignsAsync(slug, owner);
         var joinCode = await server.CreateJoinLinkAsync(slug, owner, OrgRole.Texter);
         await ForEachViewportAsync(async visitor =>
         {
@@ -72,6 +75,11 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
             await ShootAsync(page, $"/orgs/{slug}/join-links", "Join links", "join-links");
             await ShootAsync(page, $"/orgs/{slug}/audit", "Audit log", "audit");
             await ShootAsync(page, $"/orgs/{slug}/settings", "Settings", "settings");
+            await ShootAsync(page, $"/orgs/{slug}/campaigns", "Campaigns", "campaigns");
+            await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=script", "Volunteer recruitment: weekend canvass", "campaign-script");
+            await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=details", "Volunteer recruitment: weekend canvass", "campaign-details");
+            await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=hours", "Volunteer recruitment: weekend canvass", "campaign-hours");
+            await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=responses", "Volunteer recruitment: weekend canvass", "campaign-responses");
             await ShootAsync(page, "/account/tokens", "API tokens", "tokens");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Switch organization" }).ClickAsync();
@@ -80,6 +88,37 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
         });
 
         Assert.Empty(errors);
+    }
+
+    /// <summary>Campaigns in every state, and one with a full script (a smart quote, a survey with a follow-up question).</summary>
+    private async Task<Guid> SeedCampaignsAsync(string slug, AppUser owner)
+    {
+        var archived = await server.CreateCampaignAsync(slug, owner, "Primary persuasion, District 4", "Hi {firstName}, it's {texterFirstName} with {orgName}. Reply STOP to opt out");
+        await server.ChangeCampaignStatusAsync(slug, owner, archived, ChangeCampaignStatus.Transition.Archive);
+        var paused = await server.CreateCampaignAsync(slug, owner, "Spring canvass follow-up", "Hi {firstName}, thanks for talking with {orgName} at your door! Reply STOP to opt out");
+        await server.ChangeCampaignStatusAsync(slug, owner, paused, ChangeCampaignStatus.Transition.Launch);
+        await server.ChangeCampaignStatusAsync(slug, owner, paused, ChangeCampaignStatus.Transition.Pause);
+        var active = await server.CreateCampaignAsync(slug, owner, "GOTV: early vote reminder", "Hi {firstName}, it's {texterFirstName} with {orgName}. Early voting ends Friday. Reply STOP to opt out");
+        await server.ChangeCampaignStatusAsync(slug, owner, active, ChangeCampaignStatus.Transition.Launch);
+        await server.CreateCampaignAsync(slug, owner, "Phone bank sign-ups");
+
+        var followUp = new SaveScript.QuestionRequest(null, "Which day works best?", [
+            new SaveScript.AnswerRequest("Saturday", "Great, see you Saturday at 10 at the Elm St office!", null),
+            new SaveScript.AnswerRequest("Sunday", "Great, see you Sunday at noon at the Elm St office!", null),
+        ]);
+        var question = new SaveScript.QuestionRequest(null, "Can they canvass this weekend?", [
+            new SaveScript.AnswerRequest("Yes", "Amazing, thank you {firstName}!", followUp),
+            new SaveScript.AnswerRequest("No", "No worries, thanks for all you do.", null),
+            new SaveScript.AnswerRequest("Maybe", "", null),
+        ]);
+        var id = await server.CreateCampaignAsync(slug, owner, "Volunteer recruitment: weekend canvass",
+            "Hi {firstName}, it’s {texterFirstName} with {orgName}. We’re knocking doors in {zip} this weekend — can you join us for a shift?",
+            question, "Past volunteers in the county who haven't signed up for a shift this month.");
+        await server.UpdateCampaignAsync(slug, owner, id, new UpdateCampaign.Request(null, null, null, null,
+            "**Shifts** are Saturday 10am–1pm and Sunday noon–3pm.\n\n- Keep it friendly and short\n- If someone asks about the candidate's record, send the *Issues* canned response\n- Never argue; thank them and move on\n\nQuestions? Ask Lin in the volunteer chat."));
+        await server.CreateCannedResponseAsync(slug, owner, id, "Where do we meet?", "We meet at the Elm St office, 412 Elm St. Parking is free behind the building.", "logistics");
+        await server.CreateCannedResponseAsync(slug, owner, id, "Wrong number", "Sorry about that, {firstName|friend}! We'll take you off our list.", "wrong number", "opt-out");
+        return id;
     }
 
     /// <summary>The laptop and the phone are separate browsers, so they go side by side to keep the run short.</summary>

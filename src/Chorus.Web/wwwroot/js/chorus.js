@@ -28,6 +28,27 @@ window.chorus = {
     return ok;
   },
 
+  // The message composer inserts merge fields where the cursor was; a click on the insert button has already
+  // moved focus away, but a text box keeps its selection.
+  selection: function (id) {
+    const element = document.getElementById(id);
+    if (!element || typeof element.selectionStart !== "number") {
+      return null;
+    }
+    return [element.selectionStart, element.selectionEnd];
+  },
+
+  focusAt: function (id, start, end) {
+    const element = document.getElementById(id);
+    if (!element) {
+      return;
+    }
+    element.focus();
+    if (typeof element.setSelectionRange === "function") {
+      element.setSelectionRange(start, end);
+    }
+  },
+
   timeZone: function () {
     try {
       return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
