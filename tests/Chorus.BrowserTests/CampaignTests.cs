@@ -63,6 +63,38 @@ public sealed class CampaignTests(ChorusServer server, BrowserFixture browser) :
     }
 
     [Fact]
+    public async Task Template_errors_point_at_their_place_and_an_archived_campaign_is_read_only()
+    {
+        var owner = await server.CreateUserAsync("lena@example.org", "Lena Fischer");
+        var slug = await server.CreateOrganizationAsync("Northside Action", owner);
+        const string Saved = "Hi {firstName}, it's {texterFirstName} with {orgName}. Reply STOP to opt out";
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Town hall invite", Saved);
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("lena@example.org");
+        await page.GotoAsync($"/orgs/{slug}/campaigns/{campaignId}?tab=script");
+        await page.WaitForInteractivityAsync();
+        var message = page.GetByLabel("Initial message", new() { Exact = true });
+        var composer = page.GetByRole(AriaRole.Group, new() { Name = "Compose: Initial message" });
+
+        await message.FillAsync("Hi {fristName}, it's {orgName}");
+
+        await Expect(composer.GetByText("Unknown merge field {fristName} at line 1, column 4. Did you mean {firstName}?")).ToBeVisibleAsync();
+        await Expect(composer.GetByRole(AriaRole.Button, new() { Name = "Ln 1, Col 4" })).ToBeVisibleAsync();
+        await Expect(composer.GetByText("Fix the errors to see the message.")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Archive" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Archive" }).ClickAsync();
+
+        await Expect(page.GetByText("Campaign archived.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Campaign status" })).ToContainTextAsync("Archived");
+        await Expect(message).ToHaveValueAsync(Saved);
+        await Expect(message).Not.ToBeEditableAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save script" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy" })).ToBeVisibleAsync();
+        Assert.Equal(CampaignStatus.Archived, (await server.CampaignAsync(campaignId)).Status);
+    }
+
+    [Fact]
     public async Task Talking_points_render_markdown_but_never_the_html_or_script_links_in_it()
     {
         var owner = await server.CreateUserAsync("june@example.org", "June Park");
@@ -130,6 +162,7 @@ public sealed class CampaignTests(ChorusServer server, BrowserFixture browser) :
         var problems = page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "can't launch" });
         await Expect(problems).ToContainTextAsync("Initial message");
         await Expect(problems).ToContainTextAsync("must name the sender: include \"Lakeside Tenants Union\" or {orgName}");
+        await page.SaveScreenshotAsync("campaign-launch-refused", fullPage: false);
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Campaign status" })).ToContainTextAsync("Draft");
         Assert.Equal(CampaignStatus.Draft, (await server.CampaignAsync(campaignId)).Status);
     }

@@ -76,6 +76,10 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
             await ShootAsync(page, $"/orgs/{slug}/audit", "Audit log", "audit");
             await ShootAsync(page, $"/orgs/{slug}/settings", "Settings", "settings");
             await ShootAsync(page, $"/orgs/{slug}/campaigns", "Campaigns", "campaigns");
+            await page.GetByRole(AriaRole.Button, new() { Name = "New campaign" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Dialog).GetByLabel("Title")).ToBeVisibleAsync();
+            await page.SaveScreenshotAsync("new-campaign", fullPage: false);
+            await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
             await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=script", "Volunteer recruitment: weekend canvass", "campaign-script");
             await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=details", "Volunteer recruitment: weekend canvass", "campaign-details");
             await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=hours", "Volunteer recruitment: weekend canvass", "campaign-hours");
