@@ -2,6 +2,7 @@ using Chorus.Components;
 using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
+using Chorus.Features.Contacts;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Auth;
@@ -18,6 +19,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddDatabase();
     builder.AddChorusAuth();
     builder.AddAccounts();
+    builder.AddContacts();
     builder.AddUi();
 
     var app = builder.Build();
@@ -27,6 +29,7 @@ static WebApplication BuildApp(string[] args)
     app.MapOrganizationEndpoints();
     app.MapAuditEndpoints();
     app.MapCampaignEndpoints();
+    app.MapContactEndpoints();
     app.MapOptOutEndpoints();
     app.MapUi();
     return app;

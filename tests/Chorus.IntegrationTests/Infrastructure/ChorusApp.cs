@@ -12,7 +12,7 @@ namespace Chorus.IntegrationTests.Infrastructure;
 /// The real app over a real database (a fresh one per instance), with a fake clock. Tests authenticate the way API
 /// clients do: with personal tokens issued through <see cref="Seed"/>.
 /// </summary>
-public sealed class ChorusApp(DatabaseProvider provider, string connectionString) : WebApplicationFactory<Program>
+public sealed class ChorusApp(DatabaseProvider provider, string connectionString, Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 3, 15, 0, 0, TimeSpan.Zero);
 
@@ -20,10 +20,10 @@ public sealed class ChorusApp(DatabaseProvider provider, string connectionString
     public string ConnectionString { get; } = connectionString;
     public FakeTimeProvider Clock { get; } = new(Start);
 
-    public static async Task<ChorusApp> StartAsync(DatabaseProvider provider)
+    public static async Task<ChorusApp> StartAsync(DatabaseProvider provider, Action<IServiceCollection>? configureServices = null)
     {
         var connectionString = await new TestDatabases((await TestContext.Current.GetFixture<PostgresServer>())!).CreateAsync(provider);
-        var app = new ChorusApp(provider, connectionString);
+        var app = new ChorusApp(provider, connectionString, configureServices);
         app.StartServer();
         return app;
     }
@@ -59,6 +59,7 @@ public sealed class ChorusApp(DatabaseProvider provider, string connectionString
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            configureServices?.Invoke(services);
         });
     }
 }

@@ -9,6 +9,14 @@ public static class OptOutEndpoints
         var window = app.MapOrgApiGroup("/texting-window", Policies.OrgTexter).WithTags("Compliance");
         window.MapGet("/", GetTextingWindow.HandleAsync)
             .WithSummary("Whether a number may be texted at an instant in its local time, and if not, when next.");
+
+        var list = app.MapOrgApiGroup("/opt-outs", Policies.OrgSupervisor).WithTags("Compliance");
+        list.MapGet("/", OptOutList.HandleListAsync).WithSummary("The organization's opt-out list, paged; ?format=csv for all of it.");
+        list.MapPost("/", OptOutList.HandleAddAsync).WithSummary("Adds a number to the opt-out list; it applies at once to every campaign.");
+
+        var admin = app.MapOrgApiGroup("/opt-outs", Policies.OrgAdmin).WithTags("Compliance");
+        admin.MapPost("/import", OptOutList.HandleImportAsync).DisableAntiforgery().WithSummary("Imports a CSV of numbers (a phone column) onto the list.");
+        admin.MapDelete("/{phone}", OptOutList.HandleRemoveAsync).WithSummary("Removes a number from the list: the one, audited, way to undo an opt-out.");
         return app;
     }
 }

@@ -2,6 +2,9 @@ using System.Reflection;
 using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
+using Chorus.Features.Contacts;
+using Chorus.Features.Contacts.Uploads;
+using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -27,6 +30,11 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ContactImport> ContactImports => Set<ContactImport>();
+    public DbSet<ImportChunk> ImportChunks => Set<ImportChunk>();
+    public DbSet<ImportRejection> ImportRejections => Set<ImportRejection>();
+    public DbSet<OptOut> OptOuts => Set<OptOut>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

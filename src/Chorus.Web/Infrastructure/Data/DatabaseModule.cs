@@ -29,12 +29,14 @@ public static class DatabaseModule
                 }
 
                 builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString));
+                builder.Services.AddSingleton<ContactBulkWriter, PostgresContactBulkWriter>();
                 break;
             default:
                 connectionString = SqliteConnectionStrings.Resolve(connectionString, builder.Environment.ContentRootPath);
                 builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o
                     .UseSqlite(connectionString)
                     .AddInterceptors(SqlitePragmas.Instance));
+                builder.Services.AddSingleton<ContactBulkWriter, SqliteContactBulkWriter>();
                 break;
         }
 

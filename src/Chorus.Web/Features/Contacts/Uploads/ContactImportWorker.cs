@@ -1,0 +1,94 @@
+using Chorus.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chorus.Features.Contacts.Uploads;
+
+/// <summary>
+/// Claims stored uploads one at a time and runs them. Any instance may run it: the claim is one conditional UPDATE,
+/// and an import whose worker stopped showing signs of life (no committed batch for <see cref="StaleAfter"/>) is taken
+/// over and resumed from its last committed batch.
+/// </summary>
+public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSignal signal, Microsoft.Extensions.Options.IOptions<ContactsOptions> options, ILogger<ContactImportWorker> logger) : BackgroundService
+{
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.RunImportWorker)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await RunOnceAsync(scopes, stoppingToken))
+                {
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The contact import worker's pass failed; it will try again.");
+            }
+
+            await signal.WaitAsync(PollInterval, stoppingToken);
+        }
+    }
+
+    /// <summary>Claims and runs one import, if any is waiting. Returns whether it found one. Tests call it directly.</summary>
+    public static async Task<bool> RunOnceAsync(IServiceScopeFactory scopes, CancellationToken ct, int? batchSize = null)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var stale = now - StaleAfter;
+        var candidate = await db.ContactImports.IgnoreQueryFilters()
+            .Where(i => i.Status == ImportStatus.Queued || (i.Status == ImportStatus.Running && i.HeartbeatUtc < stale))
+            .OrderBy(i => i.CreatedUtc)
+            .Select(i => i.Id)
+            .FirstOrDefaultAsync(ct);
+        if (candidate == Guid.Empty)
+        {
+            return false;
+        }
+
+        var token = Guid.NewGuid();
+        var claimed = await db.ContactImports.IgnoreQueryFilters()
+            .Where(i => i.Id == candidate && (i.Status == ImportStatus.Queued || (i.Status == ImportStatus.Running && i.HeartbeatUtc < stale)))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Status, ImportStatus.Running)
+                .SetProperty(i => i.ClaimToken, token)
+                .SetProperty(i => i.HeartbeatUtc, now)
+                .SetProperty(i => i.StartedUtc, i => i.StartedUtc ?? now), ct);
+        if (claimed == 0)
+        {
+            return true; // another instance took it first; look again
+        }
+
+        var importer = new ContactImporter(db, scope.ServiceProvider.GetRequiredService<ContactBulkWriter>(), clock, scope.ServiceProvider.GetRequiredService<ILogger<ContactImporter>>())
+        {
+            BatchSize = batchSize ?? ContactImporter.DefaultBatchSize,
+        };
+        try
+        {
+            await importer.RunAsync(candidate, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not DbUpdateConcurrencyException)
+        {
+            // A bug or an outage in the middle of a file: end it visibly rather than retrying forever.
+            db.ChangeTracker.Clear();
+            var import = await db.ContactImports.IgnoreQueryFilters().FirstAsync(i => i.Id == candidate, CancellationToken.None);
+            await importer.FailAsync(import, $"The import stopped unexpectedly after {import.RowsRead:N0} rows: {ex.Message}", CancellationToken.None);
+            scope.ServiceProvider.GetRequiredService<ILogger<ContactImportWorker>>().LogError(ex, "Import {ImportId} failed", candidate);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Text.Json;
+using Chorus.Features.Audit;
+using Chorus.Features.Contacts.Phones;
+using Chorus.Features.Contacts.TimeZones;
+using Chorus.Features.Contacts.Uploads.Parsing;
+using Chorus.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chorus.Features.Contacts.Uploads;
+
+/// <summary>
+/// Works through one stored upload: parses it (streaming), normalizes each phone, keeps opted-out numbers out,
+/// resolves each contact's time zone once, and writes batches through the provider's <see cref="ContactBulkWriter"/>.
+/// Each batch commits together with the import's counters and its position in the file, so a restart resumes after
+/// the last committed batch and nothing is counted twice.
+/// </summary>
+public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, TimeProvider clock, ILogger<ContactImporter> logger)
+{
+    public const int DefaultBatchSize = 10_000;
+
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>Processes the import this worker has claimed. Throws only when cancelled or when the claim is lost.</summary>
+    public async Task RunAsync(Guid importId, CancellationToken ct)
+    {
+        var import = await db.ContactImports.IgnoreQueryFilters().FirstAsync(i => i.Id == importId, ct);
+        var settings = await db.Organizations.Where(o => o.Id == import.OrganizationId)
+            .Select(o => new { o.DefaultTimeZone, o.DefaultRegion }).FirstAsync(ct);
+        var optedOut = (await db.OptOuts.IgnoreQueryFilters().Where(o => o.OrganizationId == import.OrganizationId)
+            .Select(o => o.PhoneE164).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var normalizer = new PhoneNumberNormalizer(new PhoneNumberNormalizerOptions { DefaultRegion = settings.DefaultRegion });
+
+        await using var stream = new ImportChunkStream(db, import.Id);
+        var opened = await ContactCsvReader.OpenAsync(stream, import.MappingJson, cancellationToken: ct);
+        if (!opened.Succeeded)
+        {
+            await FailAsync(import, opened.FileError?.Message ?? string.Join(" ", opened.MappingErrors.Select(e => e.Message)), ct);
+            return;
+        }
+
+        await using var reader = opened.Reader!;
+        var customKeys = reader.Mapping.CustomFields.Select(c => c.CustomFieldKey!).ToArray();
+        var batch = new Batch();
+        var alreadySettled = import.RowsRead; // captured: the counter moves as batches commit
+        long skipped = 0;
+        ContactCsvReadStatus status;
+        while ((status = await reader.ReadAsync(ct)) == ContactCsvReadStatus.Row)
+        {
+            // Resuming: these records were settled by batches committed before the restart.
+            if (skipped < alreadySettled)
+            {
+                skipped++;
+                continue;
+            }
+
+            Settle(reader.Current, import, normalizer, optedOut, settings.DefaultTimeZone, customKeys, batch);
+            if (batch.Rows >= BatchSize)
+            {
+                await FlushAsync(import, batch, stream.Position, ct);
+            }
+        }
+
+        await FlushAsync(import, batch, stream.Position, ct);
+        if (status == ContactCsvReadStatus.Failed)
+        {
+            await FailAsync(import, $"{reader.Error?.Message} The rows before it were imported and are counted above.", ct);
+            return;
+        }
+
+        await CompleteAsync(import, customKeys, ct);
+    }
+
+    private void Settle(ContactCsvRow row, ContactImport import, PhoneNumberNormalizer normalizer, HashSet<string> optedOut, string defaultZone, string[] customKeys, Batch batch)
+    {
+        batch.Rows++;
+        if (row.HasUnexpectedValues)
+        {
+            batch.Reject(import.Id, row, "The row has more values than the file has columns (an unquoted comma inside a value?).");
+            return;
+        }
+
+        if (row.HasEncodingErrors)
+        {
+            batch.Reject(import.Id, row, "The row is not valid UTF-8 text.");
+            return;
+        }
+
+        var phone = normalizer.Normalize(row.Phone);
+        if (!phone.IsAccepted)
+        {
+            batch.Reject(import.Id, row, phone.Message ?? "The phone number is not valid.");
+            return;
+        }
+
+        if (optedOut.Contains(phone.E164!))
+        {
+            batch.OptedOut++;
+            return;
+        }
+
+        var zip = Truncate(row.Zip, Contact.MaxZipLength);
+        var location = ContactTimeZoneResolver.Resolve(row.TimeZone.IsEmpty ? null : row.TimeZone.ToString(), zip, phone.E164, defaultZone);
+        batch.Contacts.Add(new Contact
+        {
+            OrganizationId = import.OrganizationId,
+            CampaignId = import.CampaignId,
+            PhoneE164 = phone.E164!,
+            FirstName = Truncate(row.FirstName, Contact.MaxNameLength),
+            LastName = Truncate(row.LastName, Contact.MaxNameLength),
+            Zip = zip,
+            ExternalId = Truncate(row.ExternalId, Contact.MaxExternalIdLength),
+            CustomFields = CustomJson(row, customKeys),
+            TimeZones = string.Join(',', location.TimeZones),
+            TimeZoneSource = location.Source.ToString(),
+            State = location.State,
+            ImportId = import.Id,
+            CreatedUtc = clock.GetUtcNow().UtcDateTime,
+        });
+    }
+
+    private async Task FlushAsync(ContactImport import, Batch batch, long bytesRead, CancellationToken ct)
+    {
+        if (batch.Rows == 0)
+        {
+            return;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var inserted = batch.Contacts.Count > 0 ? await writer.InsertAsync(db, batch.Contacts, ct) : 0;
+        db.ImportRejections.AddRange(batch.Rejections);
+        import.Imported += inserted;
+        import.Duplicates += batch.Contacts.Count - inserted;
+        import.Invalid += batch.Rejections.Count;
+        import.OptedOut += batch.OptedOut;
+        import.RowsRead += batch.Rows;
+        import.BytesRead = Math.Min(bytesRead, import.FileBytes);
+        import.HeartbeatUtc = clock.GetUtcNow().UtcDateTime;
+
+        // ClaimToken is a concurrency token: if another worker took this import over, this save fails and rolls back.
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        foreach (var rejection in batch.Rejections)
+        {
+            db.Entry(rejection).State = EntityState.Detached;
+        }
+
+        batch.Clear();
+    }
+
+    private async Task CompleteAsync(ContactImport import, string[] customKeys, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var campaign = await db.Campaigns.IgnoreQueryFilters().FirstAsync(c => c.Id == import.CampaignId, ct);
+        var known = campaign.CustomFields.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var added = customKeys.Where(known.Add).ToList();
+        if (added.Count > 0)
+        {
+            campaign.CustomFields = [.. campaign.CustomFields, .. added];
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        import.Status = ImportStatus.Completed;
+        import.CompletedUtc = now;
+        import.BytesRead = import.FileBytes;
+        AuditEvent.Record(db, import.OrganizationId, new AuditActor(import.CreatedByUserId, "contact import"), "contacts.imported", $"import:{import.Id}",
+            new { campaign = import.CampaignId, import.FileName, import.RowsRead, import.Imported, import.Invalid, import.Duplicates, import.OptedOut }, now);
+        await db.SaveChangesAsync(ct);
+        await db.ImportChunks.Where(c => c.ImportId == import.Id).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Import {ImportId} completed: {Imported} imported, {Invalid} invalid, {Duplicates} duplicates, {OptedOut} opted out",
+            import.Id, import.Imported, import.Invalid, import.Duplicates, import.OptedOut);
+    }
+
+    public async Task FailAsync(ContactImport import, string reason, CancellationToken ct)
+    {
+        import.Status = ImportStatus.Failed;
+        import.Error = reason.Length > ContactImport.MaxErrorLength ? reason[..ContactImport.MaxErrorLength] : reason;
+        import.CompletedUtc = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        await db.ImportChunks.Where(c => c.ImportId == import.Id).ExecuteDeleteAsync(ct);
+        logger.LogWarning("Import {ImportId} failed: {Reason}", import.Id, reason);
+    }
+
+    private static string Truncate(ReadOnlySpan<char> value, int max) => (value.Length > max ? value[..max] : value).ToString();
+
+    private static string CustomJson(ContactCsvRow row, string[] keys)
+    {
+        if (keys.Length == 0)
+        {
+            return "{}";
+        }
+
+        var values = new Dictionary<string, string>(keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var value = row.GetCustomValue(i);
+            if (!value.IsEmpty)
+            {
+                values[keys[i]] = Truncate(value, 1000);
+            }
+        }
+
+        return JsonSerializer.Serialize(values);
+    }
+
+    private sealed class Batch
+    {
+        public List<Contact> Contacts { get; } = [];
+        public List<ImportRejection> Rejections { get; } = [];
+        public int Rows { get; set; }
+        public int OptedOut { get; set; }
+
+        public void Reject(Guid importId, ContactCsvRow row, string reason) =>
+            Rejections.Add(new ImportRejection { ImportId = importId, LineNumber = row.LineNumber, Reason = reason, RawRecord = row.RawRecord.ToString() });
+
+        public void Clear()
+        {
+            Contacts.Clear();
+            Rejections.Clear();
+            Rows = 0;
+            OptedOut = 0;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text;
+using Chorus.Infrastructure.Data;
+using Chorus.Infrastructure.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chorus.Features.Contacts.Uploads;
+
+/// <summary>
+/// The rows an import refused, as CSV: line number, reason, then the original record exactly as it was in the file
+/// (so the columns line up with the original header, and the file can be fixed and uploaded again). Streamed.
+/// </summary>
+public static class GetRejectedRows
+{
+    public static async Task<IResult> HandleAsync(Guid importId, AppDbContext db, HttpResponse response, CancellationToken ct)
+    {
+        var import = await db.ContactImports.AsNoTracking().Where(i => i.Id == importId).Select(i => new { i.Id, i.FileName }).FirstOrDefaultAsync(ct);
+        if (import is null)
+        {
+            return Failure.NotFound("The import").ToProblem();
+        }
+
+        response.ContentType = "text/csv; charset=utf-8";
+        response.Headers.ContentDisposition = $"attachment; filename=\"rejected-{Path.GetFileNameWithoutExtension(import.FileName)}.csv\"";
+        await using var writer = new StreamWriter(response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        await writer.WriteAsync("line,reason,original row\r\n");
+        await foreach (var row in db.ImportRejections.AsNoTracking().Where(r => r.ImportId == importId).OrderBy(r => r.LineNumber).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            await writer.WriteAsync($"{row.LineNumber},{Quote(row.Reason)},{Quote(row.RawRecord)}\r\n");
+        }
+
+        return Results.Empty;
+    }
+
+    /// <summary>RFC 4180 quoting, and a leading ' on anything a spreadsheet would run as a formula.</summary>
+    private static string Quote(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
+        {
+            value = "'" + value;
+        }
+
+        return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+}

@@ -1,0 +1,231 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Chorus.Features.Campaigns;
+using Chorus.Features.Contacts;
+using Chorus.Features.Contacts.Uploads;
+using Chorus.Features.Organizations;
+using Chorus.Infrastructure.Data;
+using Chorus.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chorus.IntegrationTests.Features.Contacts;
+
+public sealed class ContactImportTests
+{
+    // Expected, by hand: 10 records; imported Ana, Ben, the two-line record and Jo (4); invalid: lines 4, 5, 6, 7 (4);
+    // duplicate: line 8 repeats Ana's number (1); opted out: line 9 (1).
+    private const string File = """
+        First Name,Last Name,Cell Phone,Zip,VAN ID,Polling Place
+        Ana,Rivera,(212) 456-7890,10001,1001,PS 41
+        Ben,Ng,212.456.7891,10002,1002,"Room 2, Hall B"
+        Cy,Oh,,10003,1003,X
+        Di,Po,456-0123,,1004,X
+        Ed,Qi,+1 212 555 0123,,1005,X
+        Fa,Ra,1-800-555-1212,,1006,X
+        Gu,Sa,2124567890,10001,1007,Dup
+        Ha,Ta,(305) 456-7000,33101,1008,X
+        "Multi
+        line",Ua,(415) 456-1234,94103,1009,X
+        Jo,Va,(646) 456-1111,,1010,X
+        """;
+
+    private static async Task<(TestOrg Org, Guid CampaignId)> CampaignWithOptOutAsync(ChorusApp app)
+    {
+        var org = await app.Seed.OrganizationAsync();
+        var campaign = await (await org.Owner.Client.PostAsJsonAsync(new Uri($"/api/v1/orgs/{org.Slug}/campaigns", UriKind.Relative), new { title = "GOTV" }, TestContext.Current.CancellationToken))
+            .ReadAsync<CampaignView>(HttpStatusCode.Created);
+        await (await org.Owner.Client.PostAsJsonAsync(new Uri($"/api/v1/orgs/{org.Slug}/opt-outs", UriKind.Relative), new { phone = "+13054567000", reason = "asked" }, TestContext.Current.CancellationToken))
+            .ShouldHaveStatusAsync(HttpStatusCode.Created);
+        return (org, campaign.Id);
+    }
+
+    private static async Task<HttpResponseMessage> UploadAsync(TestOrg org, Guid campaignId, string csv, string? mapping = null, HttpClient? client = null)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "voters.csv");
+        if (mapping is not null)
+        {
+            form.Add(new StringContent(mapping), "mapping");
+        }
+
+        return await (client ?? org.Owner.Client).PostAsync(new Uri($"/api/v1/orgs/{org.Slug}/campaigns/{campaignId}/imports", UriKind.Relative), form, TestContext.Current.CancellationToken);
+    }
+
+    private static async Task<GetContactImport.Response> WaitForAsync(TestOrg org, Guid importId)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var status = await (await org.Owner.Client.GetAsync(new Uri($"/api/v1/orgs/{org.Slug}/imports/{importId}", UriKind.Relative), TestContext.Current.CancellationToken))
+                .ReadAsync<GetContactImport.Response>(HttpStatusCode.OK);
+            if (status.Status is "completed" or "failed" || waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                return status;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Theory, BothDatabases]
+    public async Task An_upload_reports_exactly_what_happened_to_every_row(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+
+        var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var done = await WaitForAsync(org, accepted.Id);
+
+        Assert.Equal(("completed", 10L, 4L, 4L, 1L, 1L, 1.0), (done.Status, done.RowsRead, done.Imported, done.Invalid, done.Duplicates, done.OptedOut, done.Progress));
+        var contacts = await (await org.Owner.Client.GetAsync(new Uri($"/api/v1/orgs/{org.Slug}/campaigns/{campaignId}/contacts?pageSize=100", UriKind.Relative), TestContext.Current.CancellationToken))
+            .ReadAsync<ListContacts.Response>(HttpStatusCode.OK);
+        var ana = contacts.Items.Single(c => c.Phone == "+12124567890");
+        Assert.Equal(("Ana", "Rivera", "10001", "1001", "PS 41"), (ana.FirstName, ana.LastName, ana.Zip, ana.ExternalId, ana.CustomFields["pollingPlace"]));
+        Assert.Equal(["America/New_York"], ana.TimeZones);
+        Assert.Equal("Room 2, Hall B", contacts.Items.Single(c => c.Phone == "+12124567891").CustomFields["pollingPlace"]);
+        Assert.Equal("Multi\nline", contacts.Items.Single(c => c.Phone == "+14154561234").FirstName.ReplaceLineEndings("\n"));
+        Assert.DoesNotContain(contacts.Items, c => c.Phone == "+13054567000");
+        Assert.Contains("pollingPlace", await app.WithDbAsync(db => db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == campaignId).Select(c => c.CustomFields).SingleAsync()));
+    }
+
+    [Theory, BothDatabases]
+    public async Task Rejected_rows_come_back_with_line_reason_and_the_original_values(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        await WaitForAsync(org, accepted.Id);
+
+        var csv = await org.Owner.Client.GetStringAsync(new Uri($"/api/v1/orgs/{org.Slug}/imports/{accepted.Id}/rejected.csv", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("line,reason,original row", lines[0]);
+        Assert.Equal(["4", "5", "6", "7"], lines.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.Contains("Cy,Oh,,10003,1003,X", lines[1], StringComparison.Ordinal);
+        Assert.Contains("toll-free", lines[4], StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory, BothDatabases]
+    public async Task Importing_the_same_file_again_adds_only_new_numbers(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        var first = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        await WaitForAsync(org, first.Id);
+
+        var second = await (await UploadAsync(org, campaignId, File + "\nNew,Person,(718) 456-2222,,2000,X")).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var done = await WaitForAsync(org, second.Id);
+
+        Assert.Equal((1L, 5L, 4L, 1L), (done.Imported, done.Duplicates, done.Invalid, done.OptedOut));
+        Assert.Equal(5, await app.Seed.CountAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId)));
+    }
+
+    [Theory, BothDatabases]
+    public async Task Two_imports_into_one_campaign_at_once_never_duplicate_a_contact(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+
+        var uploads = await Task.WhenAll(UploadAsync(org, campaignId, File), UploadAsync(org, campaignId, File));
+        var results = new List<GetContactImport.Response>();
+        foreach (var upload in uploads)
+        {
+            results.Add(await WaitForAsync(org, (await upload.ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted)).Id));
+        }
+
+        Assert.Equal(4L, results.Sum(r => r.Imported));
+        Assert.Equal(4, await app.Seed.CountAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId)));
+    }
+
+    [Theory, BothDatabases]
+    public async Task An_import_whose_worker_died_mid_file_is_resumed_and_counts_every_row_once(DatabaseProvider provider)
+    {
+        var crashing = new CrashingWriter();
+        await using var app = await ChorusApp.StartAsync(provider, services =>
+        {
+            services.Configure<ContactsOptions>(o => o.RunImportWorker = false);
+            services.AddSingleton<ContactBulkWriter>(sp => crashing.Wrap(sp));
+        });
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
+
+        crashing.FailOnCall = 2; // the second write: rows 7–9
+        await Assert.ThrowsAsync<OperationCanceledException>(() => ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken, batchSize: 3));
+        var midway = await WaitForStatusAsync(app, accepted.Id);
+        crashing.FailOnCall = 0;
+        var tooEarly = await ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken, batchSize: 3);
+        app.Clock.Advance(ContactImportWorker.StaleAfter + TimeSpan.FromSeconds(1));
+        var resumed = await ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken, batchSize: 3);
+        var done = await WaitForAsync(org, accepted.Id);
+
+        // Batches of 3: the first wrote contacts, the second held only bad rows (no write), the third died writing.
+        Assert.Equal((ImportStatus.Running, 6L), midway);
+        Assert.False(tooEarly);
+        Assert.True(resumed);
+        Assert.Equal(("completed", 10L, 4L, 4L, 1L, 1L), (done.Status, done.RowsRead, done.Imported, done.Invalid, done.Duplicates, done.OptedOut));
+        Assert.Equal(4, await app.Seed.CountAsync(db => db.ImportRejections.Where(r => r.ImportId == accepted.Id)));
+    }
+
+    private static Task<(ImportStatus, long)> WaitForStatusAsync(ChorusApp app, Guid importId) =>
+        app.WithDbAsync(db => db.ContactImports.IgnoreQueryFilters().Where(i => i.Id == importId).Select(i => new ValueTuple<ImportStatus, long>(i.Status, i.RowsRead)).SingleAsync());
+
+    [Theory]
+    [InlineData("\u0000\u0001\u0002binary junk\u0000", null)]
+    [InlineData("First,Last,Zip\nAna,Rivera,10001", null)]
+    [InlineData("First,Last,Cell\nAna,Rivera,2124567890", "{\"Mobile\": \"phone\"}")]
+    [InlineData("", null)]
+    public async Task A_file_that_cannot_be_imported_is_refused_at_once_and_nothing_is_stored(string csv, string? mapping)
+    {
+        await using var app = await ChorusApp.StartAsync(DatabaseProvider.Sqlite);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+
+        var response = await UploadAsync(org, campaignId, csv, mapping);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(0, await app.Seed.CountAsync(db => db.ContactImports.IgnoreQueryFilters()));
+        Assert.Equal(0, await app.Seed.CountAsync(db => db.ImportChunks));
+    }
+
+    [Theory, BothDatabases]
+    public async Task Texters_cannot_upload_and_other_organizations_campaigns_are_not_found(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var other = await app.Seed.OrganizationAsync();
+
+        var asTexter = await UploadAsync(org, campaignId, File, client: texter.Client);
+        var throughOther = await UploadAsync(other, campaignId, File);
+
+        await asTexter.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await throughOther.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>Simulates a crash between batches: the chosen call to the writer dies as a stopped host would.</summary>
+    private sealed class CrashingWriter : ContactBulkWriter
+    {
+        private int _calls;
+
+        public ContactBulkWriter? Inner { get; set; }
+
+        public int FailOnCall { get; set; }
+
+        public CrashingWriter Wrap(IServiceProvider services)
+        {
+            var provider = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider;
+            Inner = provider == DatabaseProvider.Sqlite
+                ? (ContactBulkWriter)Activator.CreateInstance(typeof(ContactBulkWriter).Assembly.GetType("Chorus.Infrastructure.Data.SqliteContactBulkWriter")!)!
+                : (ContactBulkWriter)Activator.CreateInstance(typeof(ContactBulkWriter).Assembly.GetType("Chorus.Infrastructure.Data.PostgresContactBulkWriter")!)!;
+            return this;
+        }
+
+        public override Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct) =>
+            ++_calls == FailOnCall ? throw new OperationCanceledException("simulated crash") : Inner!.InsertAsync(db, contacts, ct);
+    }
+}
