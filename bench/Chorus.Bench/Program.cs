@@ -19,6 +19,16 @@ internal static class BenchProgram
 {
     public static async Task Main(string[] args)
     {
+        switch (args.FirstOrDefault())
+        {
+            case "render":
+                RenderBench.Run(Console.Out, Arg(args, "--contacts", 1_000_000));
+                return;
+            case "contacts":
+                await ContactsBench.RunAsync(args, Console.Out);
+                return;
+        }
+
         var requests = Arg(args, "--requests", 20_000);
         var concurrency = Arg(args, "--concurrency", 32);
         var postgres = ArgText(args, "--postgres");
