@@ -84,6 +84,9 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
             await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=details", "Volunteer recruitment: weekend canvass", "campaign-details");
             await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=hours", "Volunteer recruitment: weekend canvass", "campaign-hours");
             await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=responses", "Volunteer recruitment: weekend canvass", "campaign-responses");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add canned response" }).ClickAsync();
+            await page.GetByLabel("Response text", new() { Exact = true }).FillAsync("Our office is at 412 Elm St, {firstName}. See you there!");
+            await page.SaveScreenshotAsync("campaign-response-new");
             await ShootAsync(page, "/account/tokens", "API tokens", "tokens");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Switch organization" }).ClickAsync();
