@@ -34,8 +34,19 @@ public static class LaunchChecks
                 problems.Add(new Problem("The campaign requires opt-out language, but the initial message has none and the organization's opt-out language is empty.", "requireOptOutLanguage"));
             }
 
-            // TODO(#4): once contacts exist, require every contact to have a value for each field the message prints
-            // without a fallback (MessageTemplate.MissingFields).
+            if (parsed.Template is { } template)
+            {
+                foreach (var field in template.Fields.Where(f => f.IsRequired))
+                {
+                    var missing = await ContactsMissingAsync(db, campaign.Id, field.Name, ct);
+                    if (missing > 0)
+                    {
+                        problems.Add(new Problem(
+                            $"{missing:N0} contact(s) have no {{{field.Name}}}: give it a fallback, e.g. {{{field.Name}|friend}}, or wrap that part in {{?{field.Name}}}…{{/{field.Name}}}.",
+                            "initialMessage"));
+                    }
+                }
+            }
         }
 
         foreach (var (message, path) in FollowUps(ScriptQuestion.FromJson(campaign.QuestionJson), "question"))
@@ -47,6 +58,21 @@ public static class LaunchChecks
 
         // TODO(#5): require a configured sending set-up (provider and numbers) once messaging lands.
         return problems;
+    }
+
+    /// <summary>How many of the campaign's contacts have a blank value for a merge field (the sender fields never do).</summary>
+    private static async Task<int> ContactsMissingAsync(AppDbContext db, Guid campaignId, string field, CancellationToken ct)
+    {
+        var contacts = db.Contacts.Where(c => c.CampaignId == campaignId);
+        return field switch
+        {
+            MergeFields.TexterFirstName or MergeFields.OrgName => 0,
+            MergeFields.FirstName => await contacts.CountAsync(c => c.FirstName.Trim() == "", ct),
+            MergeFields.LastName => await contacts.CountAsync(c => c.LastName.Trim() == "", ct),
+            MergeFields.Zip => await contacts.CountAsync(c => c.Zip.Trim() == "", ct),
+            // The importer stores only non-blank custom values, and keys are plain identifiers, so a missing key is a blank.
+            _ => await contacts.CountAsync(c => !c.CustomFields.Contains("\"" + field + "\":"), ct),
+        };
     }
 
     private static IEnumerable<(string Message, string Path)> FollowUps(ScriptQuestion? question, string path)

@@ -20,6 +20,7 @@ public static class PreviewMessage
         [property: MaxLength(Campaign.MaxMessageLength * 2)] string? Text,
         [property: MaxLength(Campaign.MaxMessageLength * 2)] string? Template,
         IReadOnlyDictionary<string, string?>? Contact,
+        Guid? ContactId,
         Guid? CampaignId,
         bool? AppendOptOutLanguage);
 
@@ -39,6 +40,29 @@ public static class PreviewMessage
             return Failure.Invalid($"A sample contact can have at most {MaxContactFields} fields.", "contact");
         }
 
+        if (request.ContactId is not null && request.Contact is not null)
+        {
+            return Failure.Invalid("Send either 'contact' or 'contactId', not both.", "contactId");
+        }
+
+        var campaignId = request.CampaignId;
+        IReadOnlyDictionary<string, string?>? sample = request.Contact;
+        if (request.ContactId is { } contactId)
+        {
+            var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == contactId, ct);
+            if (contact is null)
+            {
+                return Failure.NotFound("The contact");
+            }
+
+            campaignId ??= contact.CampaignId;
+            var values = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string?>>(contact.CustomFields) ?? [];
+            values[MergeFields.FirstName] = contact.FirstName;
+            values[MergeFields.LastName] = contact.LastName;
+            values[MergeFields.Zip] = contact.Zip;
+            sample = values;
+        }
+
         var organization = await db.Organizations.AsNoTracking().Where(o => o.Id == current.Id)
             .Select(o => new { o.Name, o.OptOutLanguage, o.PricePerSegment }).FirstAsync(ct);
         var text = request.Text ?? "";
@@ -46,9 +70,9 @@ public static class PreviewMessage
         if (request.Template is { } template)
         {
             IReadOnlyCollection<string> customFields = [];
-            if (request.CampaignId is { } campaignId)
+            if (campaignId is { } id)
             {
-                var campaign = await db.Campaigns.AsNoTracking().Where(c => c.Id == campaignId)
+                var campaign = await db.Campaigns.AsNoTracking().Where(c => c.Id == id)
                     .Select(c => new { c.CustomFields, c.RequireOptOutLanguage }).FirstOrDefaultAsync(ct);
                 if (campaign is null)
                 {
@@ -59,7 +83,7 @@ public static class PreviewMessage
                 requireOptOut = request.AppendOptOutLanguage ?? campaign.RequireOptOutLanguage;
             }
 
-            var sample = request.Contact ?? new Dictionary<string, string?>();
+            sample ??= new Dictionary<string, string?>();
             var known = customFields.Concat(sample.Keys.Where(k => !MergeFields.BuiltIn.Contains(k, StringComparer.OrdinalIgnoreCase) && MergeFields.IsValidName(k))).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var parsed = MessageTemplate.Parse(template, known);
             if (!parsed.IsValid)
