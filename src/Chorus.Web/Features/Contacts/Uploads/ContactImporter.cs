@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Chorus.Features.Audit;
 using Chorus.Features.Contacts.Phones;
-using Chorus.Features.Contacts.TimeZones;
 using Chorus.Features.Contacts.Uploads.Parsing;
 using Chorus.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +28,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         var optedOut = (await db.OptOuts.IgnoreQueryFilters().Where(o => o.OrganizationId == import.OrganizationId)
             .Select(o => o.PhoneE164).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var normalizer = new PhoneNumberNormalizer(new PhoneNumberNormalizerOptions { DefaultRegion = settings.DefaultRegion });
+        var locations = new ImportLocationCache(settings.DefaultTimeZone);
 
         await using var stream = new ImportChunkStream(db, import.Id);
         var opened = await ContactCsvReader.OpenAsync(stream, import.MappingJson, cancellationToken: ct);
@@ -53,7 +53,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
                 continue;
             }
 
-            Settle(reader.Current, import, normalizer, optedOut, settings.DefaultTimeZone, customKeys, batch);
+            Settle(reader.Current, import, normalizer, optedOut, locations, customKeys, batch);
             if (batch.Rows >= BatchSize)
             {
                 await FlushAsync(import, batch, stream.Position, ct);
@@ -70,7 +70,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         await CompleteAsync(import, customKeys, ct);
     }
 
-    private void Settle(ContactCsvRow row, ContactImport import, PhoneNumberNormalizer normalizer, HashSet<string> optedOut, string defaultZone, string[] customKeys, Batch batch)
+    private void Settle(ContactCsvRow row, ContactImport import, PhoneNumberNormalizer normalizer, HashSet<string> optedOut, ImportLocationCache locations, string[] customKeys, Batch batch)
     {
         batch.Rows++;
         if (row.HasUnexpectedValues)
@@ -99,7 +99,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         }
 
         var zip = Truncate(row.Zip, Contact.MaxZipLength);
-        var location = ContactTimeZoneResolver.Resolve(row.TimeZone.IsEmpty ? null : row.TimeZone.ToString(), zip, phone.E164, defaultZone);
+        var location = locations.Resolve(row.TimeZone.IsEmpty ? null : row.TimeZone.ToString(), zip, phone.E164!);
         batch.Contacts.Add(new Contact
         {
             OrganizationId = import.OrganizationId,
@@ -183,24 +183,33 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
     private static string Truncate(ReadOnlySpan<char> value, int max) => (value.Length > max ? value[..max] : value).ToString();
 
-    private static string CustomJson(ContactCsvRow row, string[] keys)
+    private readonly System.Buffers.ArrayBufferWriter<byte> _json = new(1024);
+
+    /// <summary>Custom fields as a JSON object, written directly (no dictionary per row); blank values are left out.</summary>
+    private string CustomJson(ContactCsvRow row, string[] keys)
     {
         if (keys.Length == 0)
         {
             return "{}";
         }
 
-        var values = new Dictionary<string, string>(keys.Length);
-        for (var i = 0; i < keys.Length; i++)
+        _json.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(_json))
         {
-            var value = row.GetCustomValue(i);
-            if (!value.IsEmpty)
+            json.WriteStartObject();
+            for (var i = 0; i < keys.Length; i++)
             {
-                values[keys[i]] = Truncate(value, 1000);
+                var value = row.GetCustomValue(i);
+                if (!value.IsEmpty)
+                {
+                    json.WriteString(keys[i], value.Length > 1000 ? value[..1000] : value);
+                }
             }
+
+            json.WriteEndObject();
         }
 
-        return JsonSerializer.Serialize(values);
+        return System.Text.Encoding.UTF8.GetString(_json.WrittenSpan);
     }
 
     private sealed class Batch
