@@ -52,7 +52,8 @@ internal sealed class SqliteContactBulkWriter : ContactBulkWriter
             p[11].Value = (object?)c.State ?? DBNull.Value;
             p[12].Value = c.ImportId is { } importId ? Text(importId) : DBNull.Value;
             p[13].Value = c.CreatedUtc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
-            inserted += await command.ExecuteNonQueryAsync(ct);
+            // Synchronous on purpose: Microsoft.Data.Sqlite has no real async I/O, and the async wrapper costs per row.
+            inserted += command.ExecuteNonQuery();
         }
 
         return inserted;
