@@ -52,6 +52,11 @@ public sealed class SeedData(ChorusApp app)
         return user;
     }
 
+    /// <summary>The user's role in the organization, or null when they are not a member.</summary>
+    public Task<OrgRole?> RoleOfAsync(TestOrg org, TestUser user) =>
+        app.WithDbAsync(db => db.Memberships.IgnoreQueryFilters()
+            .Where(m => m.OrganizationId == org.Id && m.UserId == user.Id).Select(m => (OrgRole?)m.Role).FirstOrDefaultAsync());
+
     public Task<int> CountAsync<T>(Func<AppDbContext, IQueryable<T>> query) =>
         app.WithDbAsync(db => query(db).CountAsync());
 }

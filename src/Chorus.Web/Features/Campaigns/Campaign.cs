@@ -1,5 +1,6 @@
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Data;
+using Chorus.Infrastructure.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -63,6 +64,15 @@ public sealed class Campaign : IOrganizationOwned
 
     /// <summary>The campaign's window as the texting-window rule takes it (same day bits as <see cref="TextingDays"/>).</summary>
     public OptOuts.TextingHours ToTextingHours() => new(TextingStart, TextingEnd, (OptOuts.TextingDays)TextingDays);
+
+    /// <summary>The campaign, tracked for changing, unless it is missing (404) or archived (409: archived campaigns are read-only).</summary>
+    public static async Task<Outcome<Campaign>> FindEditableAsync(AppDbContext db, Guid campaignId, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct);
+        return campaign is null ? Failure.NotFound("The campaign")
+            : campaign.Status == CampaignStatus.Archived ? Failure.Conflict("This campaign is archived; copy it to run it again.")
+            : campaign;
+    }
 
     public static int DaysMask(IEnumerable<DayOfWeek> days) => days.Aggregate(0, (mask, d) => mask | (1 << (int)d));
 

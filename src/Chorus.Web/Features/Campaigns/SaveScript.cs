@@ -25,16 +25,13 @@ public static class SaveScript
 
     public static async Task<Outcome<View>> ExecuteAsync(Guid campaignId, Request request, AuditActor actor, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct);
-        if (campaign is null)
+        var editable = await Campaign.FindEditableAsync(db, campaignId, ct);
+        if (editable.Failure is { } notEditable)
         {
-            return Failure.NotFound("The campaign");
+            return notEditable;
         }
 
-        if (campaign.Status == CampaignStatus.Archived)
-        {
-            return Failure.Conflict("This campaign is archived; copy it to run it again.");
-        }
+        var campaign = editable.Value!;
 
         var existingIds = ScriptQuestion.FromJson(campaign.QuestionJson)?.Flatten().Select(q => q.Id).ToHashSet() ?? [];
         var problems = new List<Problem>();

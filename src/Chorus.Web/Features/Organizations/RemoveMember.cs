@@ -18,13 +18,15 @@ public static class RemoveMember
             return Failure.NotFound("The member");
         }
 
+        // The organization (and its Version) is read before the owners are counted: a concurrent change that commits
+        // in between then fails this save's concurrency check instead of slipping past the count.
+        var organization = await db.Organizations.FirstAsync(o => o.Id == current.Id, ct);
         var owners = await db.Memberships.CountAsync(m => m.Role == OrgRole.Owner, ct);
         if (MemberRules.CanRemove(actorRole, membership.Role, owners) is { } refused)
         {
             return refused;
         }
 
-        var organization = await db.Organizations.FirstAsync(o => o.Id == current.Id, ct);
         organization.Version = Guid.NewGuid();
         AuditEvent.Record(db, organization.Id, actor, "member.removed", $"user:{memberUserId}",
             new { role = membership.Role.ToString() }, clock.GetUtcNow().UtcDateTime);

@@ -17,9 +17,6 @@ public sealed class JoinLinkTests
         await (await org.Owner.Client.PostAsJsonAsync(Links(org), body ?? new { }, TestContext.Current.CancellationToken))
             .ReadAsync<CreateJoinLink.Response>(HttpStatusCode.Created);
 
-    private static Task<OrgRole?> RoleOfAsync(ChorusApp app, TestOrg org, TestUser user) =>
-        app.WithDbAsync(db => db.Memberships.IgnoreQueryFilters()
-            .Where(m => m.OrganizationId == org.Id && m.UserId == user.Id).Select(m => (OrgRole?)m.Role).FirstOrDefaultAsync());
 
     [Theory, BothDatabases]
     public async Task Whoever_opens_a_link_joins_the_organization_as_a_texter_by_default(DatabaseProvider provider)
@@ -35,7 +32,7 @@ public sealed class JoinLinkTests
         Assert.Equal(OrgRole.Texter, link.Role);
         Assert.EndsWith($"/join/{link.Code}", link.Url, StringComparison.Ordinal);
         Assert.Equal(org.Slug, joined.Slug);
-        Assert.Equal(OrgRole.Texter, await RoleOfAsync(app, org, volunteer));
+        Assert.Equal(OrgRole.Texter, await app.Seed.RoleOfAsync(org, volunteer));
     }
 
     [Theory, BothDatabases]
@@ -51,7 +48,7 @@ public sealed class JoinLinkTests
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("expired", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Null(await RoleOfAsync(app, org, volunteer));
+        Assert.Null(await app.Seed.RoleOfAsync(org, volunteer));
     }
 
     [Theory, BothDatabases]
@@ -68,7 +65,7 @@ public sealed class JoinLinkTests
 
         await accepted.ShouldHaveStatusAsync(HttpStatusCode.OK);
         await refused.ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        Assert.Null(await RoleOfAsync(app, org, second));
+        Assert.Null(await app.Seed.RoleOfAsync(org, second));
     }
 
     [Theory, BothDatabases]
@@ -104,7 +101,7 @@ public sealed class JoinLinkTests
 
         await revoked.ShouldHaveStatusAsync(HttpStatusCode.NoContent);
         await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        Assert.Null(await RoleOfAsync(app, org, volunteer));
+        Assert.Null(await app.Seed.RoleOfAsync(org, volunteer));
     }
 
     [Theory, BothDatabases]
@@ -118,7 +115,7 @@ public sealed class JoinLinkTests
             .ReadAsync<AcceptJoinLink.Response>(HttpStatusCode.OK);
 
         Assert.True(joined.AlreadyMember);
-        Assert.Equal(OrgRole.Owner, await RoleOfAsync(app, org, org.Owner));
+        Assert.Equal(OrgRole.Owner, await app.Seed.RoleOfAsync(org, org.Owner));
     }
 
     [Theory, BothDatabases]

@@ -11,9 +11,6 @@ public sealed class MemberTests
 {
     private static Uri Member(TestOrg org, TestUser user) => new($"/api/v1/orgs/{org.Slug}/members/{user.Id}", UriKind.Relative);
 
-    private static Task<OrgRole?> RoleOfAsync(ChorusApp app, TestOrg org, TestUser user) =>
-        app.WithDbAsync(db => db.Memberships.IgnoreQueryFilters()
-            .Where(m => m.OrganizationId == org.Id && m.UserId == user.Id).Select(m => (OrgRole?)m.Role).FirstOrDefaultAsync());
 
     [Theory, BothDatabases]
     public async Task An_admin_changes_a_members_role(DatabaseProvider provider)
@@ -25,7 +22,7 @@ public sealed class MemberTests
         var response = await org.Owner.Client.PatchAsJsonAsync(Member(org, texter), new { role = "Supervisor" }, TestContext.Current.CancellationToken);
 
         await response.ShouldHaveStatusAsync(HttpStatusCode.NoContent);
-        Assert.Equal(OrgRole.Supervisor, await RoleOfAsync(app, org, texter));
+        Assert.Equal(OrgRole.Supervisor, await app.Seed.RoleOfAsync(org, texter));
     }
 
     [Theory, BothDatabases]
@@ -40,7 +37,7 @@ public sealed class MemberTests
         var problem = await demote.ShouldBeProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("at least one owner", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await remove.ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal(OrgRole.Owner, await RoleOfAsync(app, org, org.Owner));
+        Assert.Equal(OrgRole.Owner, await app.Seed.RoleOfAsync(org, org.Owner));
     }
 
     [Theory, BothDatabases]
@@ -81,7 +78,7 @@ public sealed class MemberTests
         var response = await admin.Client.PatchAsJsonAsync(Member(org, admin), new { role = "Owner" }, TestContext.Current.CancellationToken);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        Assert.Equal(OrgRole.Admin, await RoleOfAsync(app, org, admin));
+        Assert.Equal(OrgRole.Admin, await app.Seed.RoleOfAsync(org, admin));
     }
 
     [Theory, BothDatabases]
@@ -97,7 +94,7 @@ public sealed class MemberTests
 
         await change.ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await remove.ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        Assert.Equal(OrgRole.Texter, await RoleOfAsync(app, theirs, theirTexter));
+        Assert.Equal(OrgRole.Texter, await app.Seed.RoleOfAsync(theirs, theirTexter));
     }
 
     [Theory, BothDatabases]
