@@ -87,6 +87,19 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
             await page.GetByRole(AriaRole.Button, new() { Name = "Add canned response" }).ClickAsync();
             await page.GetByLabel("Response text", new() { Exact = true }).FillAsync("Our office is at 412 Elm St, {firstName}. See you there!");
             await page.SaveScreenshotAsync("campaign-response-new");
+            await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=contacts", "Volunteer recruitment: weekend canvass", "campaign-contacts-empty");
+            // Both widths upload the same file into the same campaign: whichever finishes second finds duplicates.
+            var csv = await ContactUploadTests.WriteCsvAsync("volunteers.csv", ContactUploadTests.Csv);
+            await page.GetByLabel("Contacts CSV file").SetInputFilesAsync(csv);
+            await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Cell Phone holds" })).ToBeVisibleAsync();
+            await page.SaveScreenshotAsync("campaign-contacts-mapping");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Import contacts" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Import finished" })).ToBeVisibleAsync();
+            await Expect(page.Locator(".contacts-table tbody tr")).ToHaveCountAsync(4);
+            // The import button scrolled the page; the app bar is fixed, so a full-page shot from there draws it mid-page.
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
+            await page.SaveScreenshotAsync("campaign-contacts");
+            File.Delete(csv);
             await ShootAsync(page, "/account/tokens", "API tokens", "tokens");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Switch organization" }).ClickAsync();

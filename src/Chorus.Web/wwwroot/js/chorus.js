@@ -49,6 +49,19 @@ window.chorus = {
     }
   },
 
+  // Saves a file the server streamed over the circuit (the rejected rows of an import) through a blob URL.
+  download: async function (fileName, contentType, streamRef) {
+    const buffer = await streamRef.arrayBuffer();
+    const url = URL.createObjectURL(new Blob([buffer], { type: contentType }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = fileName;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  },
+
   timeZone: function () {
     try {
       return Intl.DateTimeFormat().resolvedOptions().timeZone || null;

@@ -20,15 +20,23 @@ public static class GetRejectedRows
         }
 
         response.ContentType = "text/csv; charset=utf-8";
-        response.Headers.ContentDisposition = $"attachment; filename=\"rejected-{Path.GetFileNameWithoutExtension(import.FileName)}.csv\"";
+        response.Headers.ContentDisposition = $"attachment; filename=\"{DownloadName(import.FileName)}\"";
         await using var writer = new StreamWriter(response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        await WriteCsvAsync(importId, db, writer, ct);
+        return Results.Empty;
+    }
+
+    /// <summary>The name the download gets: rejected-{original name}.csv.</summary>
+    public static string DownloadName(string fileName) => $"rejected-{Path.GetFileNameWithoutExtension(fileName)}.csv";
+
+    /// <summary>Writes the rejected rows as CSV (the API's download and the upload page's both use it).</summary>
+    public static async Task WriteCsvAsync(Guid importId, AppDbContext db, TextWriter writer, CancellationToken ct)
+    {
         await writer.WriteAsync("line,reason,original row\r\n");
         await foreach (var row in db.ImportRejections.AsNoTracking().Where(r => r.ImportId == importId).OrderBy(r => r.LineNumber).AsAsyncEnumerable().WithCancellation(ct))
         {
             await writer.WriteAsync($"{row.LineNumber},{Quote(row.Reason)},{Quote(row.RawRecord)}\r\n");
         }
-
-        return Results.Empty;
     }
 
     /// <summary>RFC 4180 quoting, and a leading ' on anything a spreadsheet would run as a formula.</summary>

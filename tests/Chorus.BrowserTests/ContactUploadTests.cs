@@ -1,0 +1,101 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chorus.BrowserTests;
+
+public sealed class ContactUploadTests(ChorusServer server, BrowserFixture browser) : IClassFixture<ChorusServer>
+{
+    /// <summary>Six people: one number without its area code (invalid) and Ana's number written another way (a duplicate).</summary>
+    public const string Csv = """
+        First Name,Last Name,Cell Phone,Zip,Polling Place
+        Ana,Rivera,(212) 456-7890,10001,PS 41
+        Ben,Ng,212.456.7891,10002,"Room 2, Hall B"
+        Di,Po,456-0123,,Library
+        Gu,Sa,2124567890,10001,PS 41
+        Ha,Ta,(305) 456-7000,33101,City Hall
+        Jo,Va,(646) 456-1111,,Library
+        """;
+
+    [Fact]
+    public async Task An_admin_uploads_a_csv_checks_the_mapping_imports_it_and_downloads_the_rejected_rows()
+    {
+        var owner = await server.CreateUserAsync("rosa@example.org", "Rosa Diaz");
+        var slug = await server.CreateOrganizationAsync("Eastside Votes", owner);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Early vote reminder");
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("rosa@example.org");
+        await page.GotoAsync($"/orgs/{slug}/campaigns/{campaignId}");
+        await page.WaitForInteractivityAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Contacts" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No contacts yet" })).ToBeVisibleAsync();
+
+        var path = await WriteCsvAsync("ward-3.csv", Csv);
+        await page.GetByLabel("Contacts CSV file").SetInputFilesAsync(path);
+
+        var mapping = page.GetByRole(AriaRole.List, new() { Name = "Column mapping" });
+        var phone = mapping.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Cell Phone" });
+        await Expect(phone).ToContainTextAsync("(212) 456-7890");
+        await Expect(phone).ToContainTextAsync("Guessed from the header");
+        await Expect(mapping.GetByRole(AriaRole.Combobox, new() { Name = "Cell Phone holds" })).ToHaveTextAsync("Phone");
+        await Expect(mapping.GetByRole(AriaRole.Combobox, new() { Name = "Polling Place holds" })).ToHaveTextAsync("Custom field");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import contacts" }).ClickAsync();
+
+        var summary = page.GetByLabel("Import summary");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Import finished" })).ToBeVisibleAsync();
+        await Expect(summary.Locator(".import-stat").Filter(new() { HasText = "Rows read" })).ToContainTextAsync("6");
+        await Expect(summary.Locator(".import-stat").Filter(new() { HasText = "Imported" })).ToContainTextAsync("4");
+        await Expect(summary.Locator(".import-stat").Filter(new() { HasText = "Invalid" })).ToContainTextAsync("1");
+        await Expect(summary.Locator(".import-stat").Filter(new() { HasText = "Duplicates" })).ToContainTextAsync("1");
+        await Expect(summary.Locator(".import-stat").Filter(new() { HasText = "Opted out" })).ToContainTextAsync("0");
+
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Button, new() { Name = "Download rejected rows" }).ClickAsync());
+        Assert.Equal("rejected-ward-3.csv", download.SuggestedFilename);
+        var lines = (await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken))
+            .TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("line,reason,original row", lines[0]);
+        var rejected = Assert.Single(lines.Skip(1));
+        Assert.StartsWith("4,\"Too few digits", rejected, StringComparison.Ordinal);
+        Assert.EndsWith("\"Di,Po,456-0123,,Library\"", rejected, StringComparison.Ordinal);
+
+        var table = page.Locator(".contacts-table");
+        await Expect(table.Locator("tbody tr")).ToHaveCountAsync(4);
+        await Expect(table).ToContainTextAsync("Ana Rivera");
+        await Expect(table).ToContainTextAsync("(212) 456-7890");
+        await Expect(table).ToContainTextAsync("America/New_York");
+        await Expect(table).Not.ToContainTextAsync("Di Po");
+        File.Delete(path);
+    }
+
+    [Fact]
+    public async Task A_mapping_without_a_phone_column_is_refused_with_the_reason()
+    {
+        var owner = await server.CreateUserAsync("omar@example.org", "Omar Haddad");
+        var slug = await server.CreateOrganizationAsync("Lakeside Forward", owner);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Town hall invite");
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("omar@example.org");
+        await page.GotoAsync($"/orgs/{slug}/campaigns/{campaignId}?tab=contacts");
+        await page.WaitForInteractivityAsync();
+
+        var path = await WriteCsvAsync("no-phone.csv", "Name,Reach At,Zip\nAna,(212) 456-7890,10001\n");
+        await page.GetByLabel("Contacts CSV file").SetInputFilesAsync(path);
+        await Expect(page.GetByText("Choose the column that holds phone numbers: every contact needs one.")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import contacts" }).ClickAsync();
+
+        await Expect(page.GetByText("No column holds phone numbers.", new() { Exact = false })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No contacts yet" })).ToBeVisibleAsync();
+        File.Delete(path);
+    }
+
+    public static async Task<string> WriteCsvAsync(string name, string content)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"chorus-csv-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name);
+        await File.WriteAllTextAsync(path, content, TestContext.Current.CancellationToken);
+        return path;
+    }
+}
