@@ -20,6 +20,18 @@ public static class Pages
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
     }
 
+    /// <summary>
+    /// Picks a file in an <c>InputFile</c>. Blazor attaches the input's change listener with a JS call after the
+    /// render that created it, so a file set before then is never seen: wait for the mark that call leaves.
+    /// </summary>
+    public static async Task ChooseFileAsync(this IPage page, string label, string path)
+    {
+        var input = page.GetByLabel(label, new() { Exact = true });
+        await input.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync("label => [...document.querySelectorAll('input[type=file]')].some(e => e.getAttribute('aria-label') === label && e._blazorInputFileNextFileId !== undefined)", label);
+        await input.SetInputFilesAsync(path);
+    }
+
     /// <summary>Full-page screenshots for people to look at; test-artifacts/ is git-ignored.</summary>
     public static async Task SaveScreenshotAsync(this IPage page, string name, bool fullPage = true)
     {

@@ -90,7 +90,7 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
             await ShootAsync(page, $"/orgs/{slug}/campaigns/{campaignId}?tab=contacts", "Volunteer recruitment: weekend canvass", "campaign-contacts-empty");
             // Both widths upload the same file into the same campaign: whichever finishes second finds duplicates.
             var csv = await ContactUploadTests.WriteCsvAsync("volunteers.csv", ContactUploadTests.Csv);
-            await page.GetByLabel("Contacts CSV file").SetInputFilesAsync(csv);
+            await page.ChooseFileAsync("Contacts CSV file", csv);
             await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Cell Phone holds" })).ToBeVisibleAsync();
             await page.SaveScreenshotAsync("campaign-contacts-mapping");
             await page.GetByRole(AriaRole.Button, new() { Name = "Import contacts" }).ClickAsync();
