@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Chorus.Features.Contacts;
+using Chorus.Features.Contacts.Uploads;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -17,6 +18,9 @@ namespace Chorus.Infrastructure.Data;
 public abstract class ContactBulkWriter
 {
     public abstract Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct);
+
+    /// <summary>Records an import's refused rows in the caller's transaction (a few percent of a big file, too many for EF).</summary>
+    public abstract Task InsertRejectionsAsync(AppDbContext db, IReadOnlyList<ImportRejection> rejections, CancellationToken ct);
 
     protected const string Columns = "\"Id\", \"OrganizationId\", \"CampaignId\", \"PhoneE164\", \"FirstName\", \"LastName\", \"Zip\", \"ExternalId\", \"CustomFields\", \"TimeZones\", \"TimeZoneSource\", \"State\", \"ImportId\", \"CreatedUtc\"";
 }
@@ -57,6 +61,27 @@ internal sealed class SqliteContactBulkWriter : ContactBulkWriter
         }
 
         return inserted;
+    }
+
+    public override async Task InsertRejectionsAsync(AppDbContext db, IReadOnlyList<ImportRejection> rejections, CancellationToken ct)
+    {
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = "INSERT INTO \"ImportRejections\" (\"ImportId\", \"LineNumber\", \"Reason\", \"RawRecord\") VALUES ($import, $line, $reason, $raw)";
+        var import = command.Parameters.Add(new SqliteParameter { ParameterName = "$import" });
+        var line = command.Parameters.Add(new SqliteParameter { ParameterName = "$line" });
+        var reason = command.Parameters.Add(new SqliteParameter { ParameterName = "$reason" });
+        var raw = command.Parameters.Add(new SqliteParameter { ParameterName = "$raw" });
+        command.Prepare();
+        foreach (var r in rejections)
+        {
+            import.Value = Text(r.ImportId);
+            line.Value = r.LineNumber;
+            reason.Value = r.Reason;
+            raw.Value = r.RawRecord;
+            command.ExecuteNonQuery();
+        }
     }
 
     private static string Text(Guid id) => id.ToString().ToUpperInvariant();
@@ -126,6 +151,23 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
             $"INSERT INTO \"Contacts\" ({Columns}) SELECT {Columns} FROM contacts_stage ORDER BY rn ON CONFLICT (\"CampaignId\", \"PhoneE164\") DO NOTHING", ct);
         await ExecuteAsync(connection, "TRUNCATE contacts_stage", ct);
         return inserted;
+    }
+
+    public override async Task InsertRejectionsAsync(AppDbContext db, IReadOnlyList<ImportRejection> rejections, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY \"ImportRejections\" (\"ImportId\", \"LineNumber\", \"Reason\", \"RawRecord\") FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var r in rejections)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(r.ImportId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(r.LineNumber, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(r.Reason, NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(r.RawRecord, NpgsqlDbType.Text, ct);
+        }
+
+        await copy.CompleteAsync(ct);
     }
 
     private static async Task<int> ExecuteAsync(DbConnection connection, string sql, CancellationToken ct)

@@ -227,5 +227,8 @@ public sealed class ContactImportTests
 
         public override Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct) =>
             ++_calls == FailOnCall ? throw new OperationCanceledException("simulated crash") : Inner!.InsertAsync(db, contacts, ct);
+
+        public override Task InsertRejectionsAsync(AppDbContext db, IReadOnlyList<ImportRejection> rejections, CancellationToken ct) =>
+            Inner!.InsertRejectionsAsync(db, rejections, ct);
     }
 }

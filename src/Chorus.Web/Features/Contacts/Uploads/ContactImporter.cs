@@ -128,7 +128,11 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var inserted = batch.Contacts.Count > 0 ? await writer.InsertAsync(db, batch.Contacts, ct) : 0;
-        db.ImportRejections.AddRange(batch.Rejections);
+        if (batch.Rejections.Count > 0)
+        {
+            await writer.InsertRejectionsAsync(db, batch.Rejections, ct);
+        }
+
         import.Imported += inserted;
         import.Duplicates += batch.Contacts.Count - inserted;
         import.Invalid += batch.Rejections.Count;
@@ -140,11 +144,6 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         // ClaimToken is a concurrency token: if another worker took this import over, this save fails and rolls back.
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        foreach (var rejection in batch.Rejections)
-        {
-            db.Entry(rejection).State = EntityState.Detached;
-        }
-
         batch.Clear();
     }
 
@@ -221,7 +220,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         public int OptedOut { get; set; }
 
         public void Reject(Guid importId, ContactCsvRow row, string reason) =>
-            Rejections.Add(new ImportRejection { ImportId = importId, LineNumber = row.LineNumber, Reason = reason, RawRecord = row.RawRecord.ToString() });
+            Rejections.Add(new ImportRejection { ImportId = importId, LineNumber = row.LineNumber, Reason = reason.Length > 300 ? reason[..300] : reason, RawRecord = row.RawRecord.ToString() });
 
         public void Clear()
         {
