@@ -89,9 +89,18 @@ internal static class ContactsBench
         var contacts = (await db.Contacts.IgnoreQueryFilters().AsNoTracking().Where(c => c.CampaignId == campaignId).ToListAsync())
             .Select(c => new Chorus.Features.Contacts.Contact
             {
-                OrganizationId = c.OrganizationId, CampaignId = copy.Id, PhoneE164 = c.PhoneE164, FirstName = c.FirstName, LastName = c.LastName,
-                Zip = c.Zip, ExternalId = c.ExternalId, CustomFields = c.CustomFields, TimeZones = c.TimeZones, TimeZoneSource = c.TimeZoneSource,
-                State = c.State, CreatedUtc = c.CreatedUtc,
+                OrganizationId = c.OrganizationId,
+                CampaignId = copy.Id,
+                PhoneE164 = c.PhoneE164,
+                FirstName = c.FirstName,
+                LastName = c.LastName,
+                Zip = c.Zip,
+                ExternalId = c.ExternalId,
+                CustomFields = c.CustomFields,
+                TimeZones = c.TimeZones,
+                TimeZoneSource = c.TimeZoneSource,
+                State = c.State,
+                CreatedUtc = c.CreatedUtc,
             })
             .ToList();
         var watch = Stopwatch.StartNew();
