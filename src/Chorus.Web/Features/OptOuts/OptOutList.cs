@@ -124,13 +124,7 @@ public static class OptOutList
             await writer.WriteAsync("phone,source,reason,opted_out_utc\r\n");
             await foreach (var o in all.AsAsyncEnumerable().WithCancellation(ct))
             {
-                var reason = (o.Reason ?? "").Replace("\"", "\"\"", StringComparison.Ordinal);
-                if (reason.Length > 0 && reason[0] is '=' or '+' or '-' or '@')
-                {
-                    reason = "'" + reason;
-                }
-
-                await writer.WriteAsync($"{o.PhoneE164},{o.Source},\"{reason}\",{o.CreatedUtc:O}\r\n");
+                await writer.WriteAsync($"{o.PhoneE164},{o.Source},{CsvCell.Quote(o.Reason)},{o.CreatedUtc:O}\r\n");
             }
 
             return Results.Empty;

@@ -219,9 +219,7 @@ public sealed class ContactImportTests
         public CrashingWriter Wrap(IServiceProvider services)
         {
             var provider = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider;
-            Inner = provider == DatabaseProvider.Sqlite
-                ? (ContactBulkWriter)Activator.CreateInstance(typeof(ContactBulkWriter).Assembly.GetType("Chorus.Infrastructure.Data.SqliteContactBulkWriter")!)!
-                : (ContactBulkWriter)Activator.CreateInstance(typeof(ContactBulkWriter).Assembly.GetType("Chorus.Infrastructure.Data.PostgresContactBulkWriter")!)!;
+            Inner = provider == DatabaseProvider.Sqlite ? new SqliteContactBulkWriter() : new PostgresContactBulkWriter();
             return this;
         }
 

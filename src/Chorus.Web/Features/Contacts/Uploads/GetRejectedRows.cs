@@ -35,18 +35,7 @@ public static class GetRejectedRows
         await writer.WriteAsync("line,reason,original row\r\n");
         await foreach (var row in db.ImportRejections.AsNoTracking().Where(r => r.ImportId == importId).OrderBy(r => r.LineNumber).AsAsyncEnumerable().WithCancellation(ct))
         {
-            await writer.WriteAsync($"{row.LineNumber},{Quote(row.Reason)},{Quote(row.RawRecord)}\r\n");
+            await writer.WriteAsync($"{row.LineNumber},{CsvCell.Quote(row.Reason)},{CsvCell.Quote(row.RawRecord)}\r\n");
         }
-    }
-
-    /// <summary>RFC 4180 quoting, and a leading ' on anything a spreadsheet would run as a formula.</summary>
-    private static string Quote(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
-        {
-            value = "'" + value;
-        }
-
-        return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 }
