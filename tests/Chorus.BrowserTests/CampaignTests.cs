@@ -31,6 +31,9 @@ public sealed class CampaignTests(ChorusServer server, BrowserFixture browser) :
         await message.FillAsync("Hi ");
         await composer.GetByRole(AriaRole.Button, new() { Name = "{firstName}" }).ClickAsync();
         await Expect(message).ToHaveValueAsync("Hi {firstName}");
+        // The cursor comes back after the inserted field one round trip later; a person waits to see it, and so do we.
+        await Expect(message).ToBeFocusedAsync();
+        await page.WaitForFunctionAsync("id => document.getElementById(id).selectionStart === 14", await message.GetAttributeAsync("id"));
         await page.Keyboard.InsertTextAsync(", it’s {texterFirstName} with {orgName}. Can we count on your vote Tuesday? Reply STOP to opt out");
 
         await Expect(composer.GetByText("Hi Ana, it’s Maya with Valley Voters. Can we count on your vote Tuesday? Reply STOP to opt out")).ToBeVisibleAsync();
