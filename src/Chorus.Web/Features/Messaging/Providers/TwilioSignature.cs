@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Primitives;
+
+namespace Chorus.Features.Messaging.Providers;
+
+/// <summary>
+/// X-Twilio-Signature (DOMAIN.md §4.4): Base64(HMAC-SHA1(auth token, URL + each form parameter's name and value in
+/// ordinal name order)). Written here rather than taken from the Twilio SDK's RequestValidator because that one takes
+/// a single value per name, and Twilio's multi-valued parameters (sorted, de-duplicated values, as the node library
+/// does) are part of the vectors we must pass. The simulator signs its webhooks with the same function.
+/// </summary>
+public static class TwilioSignature
+{
+    public const string Header = "X-Twilio-Signature";
+
+    /// <summary>The signature of a form POST to <paramref name="url"/> with <paramref name="parameters"/>.</summary>
+    public static string Compute(string url, IEnumerable<KeyValuePair<string, StringValues>> parameters, string authToken)
+    {
+        var data = new StringBuilder(url);
+        foreach (var (name, values) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            foreach (var value in values.Select(v => v ?? "").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                data.Append(name).Append(value);
+            }
+        }
+
+#pragma warning disable CA5350 // Twilio's protocol fixes HMAC-SHA1; we verify it, we do not choose it.
+        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString())));
+#pragma warning restore CA5350
+    }
+
+    /// <summary>
+    /// Whether <paramref name="signature"/> is Twilio's for this request: over the URL as given, then (as every Twilio
+    /// library does, "since sig generation on back end is inconsistent") without its port and with the scheme's
+    /// default port. Constant-time comparison.
+    /// </summary>
+    public static bool IsValid(string url, IEnumerable<KeyValuePair<string, StringValues>> parameters, string authToken, string? signature)
+    {
+        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(authToken))
+        {
+            return false;
+        }
+
+        var list = parameters as IReadOnlyCollection<KeyValuePair<string, StringValues>> ?? [.. parameters];
+        var expected = Encoding.UTF8.GetBytes(signature);
+        var valid = false;
+        foreach (var candidate in UrlVariants(url))
+        {
+            valid |= CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Compute(candidate, list, authToken)), expected);
+        }
+
+        return valid;
+    }
+
+    /// <summary>The URL as given, without its port, and with the default port of its scheme (distinct).</summary>
+    public static IEnumerable<string> UrlVariants(string url)
+    {
+        yield return url;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            yield break;
+        }
+
+        var withoutPort = WithPort(url, uri, null);
+        if (withoutPort != url)
+        {
+            yield return withoutPort;
+        }
+
+        var defaultPort = uri.Scheme.Equals("https", StringComparison.OrdinalIgnoreCase) ? 443 : 80;
+        var withDefault = WithPort(url, uri, defaultPort);
+        if (withDefault != url && withDefault != withoutPort)
+        {
+            yield return withDefault;
+        }
+    }
+
+    // Rebuilds the authority by hand so that the scheme's and host's case and any user info are kept exactly as given
+    // (they are part of what was signed).
+    private static string WithPort(string url, Uri uri, int? port)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd < 0)
+        {
+            return url;
+        }
+
+        var authorityStart = schemeEnd + 3;
+        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
+        if (authorityEnd < 0)
+        {
+            authorityEnd = url.Length;
+        }
+
+        var authority = url[authorityStart..authorityEnd];
+        var at = authority.LastIndexOf('@');
+        var userInfo = at >= 0 ? authority[..(at + 1)] : "";
+        var hostPort = authority[(at + 1)..];
+        var colon = hostPort.StartsWith('[') ? hostPort.IndexOf("]:", StringComparison.Ordinal) + 1 : hostPort.LastIndexOf(':');
+        var host = colon > 0 ? hostPort[..colon] : hostPort;
+        _ = uri;
+        var newAuthority = userInfo + host + (port is { } p ? ":" + p.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+        return string.Concat(url.AsSpan(0, authorityStart), newAuthority, url.AsSpan(authorityEnd));
+    }
+}
