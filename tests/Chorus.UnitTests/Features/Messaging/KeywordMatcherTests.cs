@@ -188,6 +188,7 @@ public sealed class KeywordMatcherTests
     [InlineData("ＳＴＯＰ")]
     [InlineData("STOP PLEASE")]
     [InlineData("ſtop")]
+    [InlineData("ınfo")]
     [InlineData("wrong number")]
     public void Twilio_is_not_counted_on_to_answer_anything_else(string body)
     {

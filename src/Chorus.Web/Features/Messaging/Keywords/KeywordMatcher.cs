@@ -28,7 +28,7 @@ public enum KeywordKind
 /// Whether Twilio's default keyword handling answers this reply itself (and, for an opt-out, blocks the number), so
 /// we must not send our own confirmation or help text: a second one fails with Twilio error 21610 (DOMAIN.md
 /// decision 3, §2.2). True only when the reply, trimmed of whitespace, is exactly one of Twilio's default single-word
-/// keywords in ASCII letters, whatever <see cref="Kind"/> is. Advanced Opt-Out keywords configured in the Twilio
+/// keywords, ignoring case, whatever <see cref="Kind"/> is. Advanced Opt-Out keywords configured in the Twilio
 /// console are not known here.
 /// </param>
 public sealed record KeywordMatch(KeywordKind Kind, string Normalized, bool ProviderAnswers);
@@ -186,7 +186,8 @@ public static class KeywordMatcher
         ArgumentNullException.ThrowIfNull(body);
 
         // NFKD then NFC is NFKC with the combining marks (accents, variation selectors, keycap enclosures) taken out
-        // in between. Lone surrogates would make string.Normalize throw, and bodies are untrusted.
+        // in between. string.Normalize is documented to throw on invalid UTF-16, and bodies are untrusted, so lone
+        // surrogates become U+FFFD first.
         var decomposed = WithoutLoneSurrogates(body).Normalize(NormalizationForm.FormKD);
         var kept = new StringBuilder(decomposed.Length);
         for (var i = 0; i < decomposed.Length; i += Width(decomposed, i))
@@ -324,19 +325,12 @@ public static class KeywordMatcher
 
     // Twilio does not document whether it trims, folds case beyond ASCII or ignores punctuation ("Stop." is unknown,
     // DOMAIN.md §2.2). We claim Twilio answered only when the reply is, apart from surrounding whitespace, exactly one
-    // of its keywords in ASCII letters. Erring this way costs at worst a refused send (21610) that never reaches the
-    // contact; erring the other way would leave an opt-out with no confirmation at all.
+    // of its keywords, ignoring case (OrdinalIgnoreCase never equates "ſ" or "ı" with S or I). Erring this way costs
+    // at worst a refused send (21610) that never reaches the contact; erring the other way would leave an opt-out
+    // with no confirmation at all.
     private static bool ProviderAnswers(string body)
     {
         var reply = body.AsSpan().Trim();
-        foreach (var c in reply)
-        {
-            if (!char.IsAsciiLetter(c))
-            {
-                return false;
-            }
-        }
-
         foreach (var keyword in TwilioDefaultKeywords)
         {
             if (reply.Equals(keyword, StringComparison.OrdinalIgnoreCase))
