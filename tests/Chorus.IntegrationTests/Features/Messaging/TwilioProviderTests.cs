@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Chorus.Features.Messaging;
 using Chorus.Features.Messaging.Providers;
 using Chorus.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -184,6 +185,19 @@ public sealed class TwilioProviderTests : IAsyncLifetime
         cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _provider.SendAsync(Sms("Hello"), Account(), cancel.Token));
+    }
+
+    [Fact]
+    public async Task AddTwilioProvider_registers_a_provider_named_twilio_with_its_timeout_from_configuration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Chorus:Twilio:RequestTimeout"] = "00:00:07" }).Build();
+        await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddTwilioProvider().BuildServiceProvider();
+
+        var provider = Assert.Single(services.GetServices<ISmsProvider>());
+
+        Assert.IsType<TwilioSmsProvider>(provider);
+        Assert.Equal("twilio", provider.Name);
+        Assert.Equal(TimeSpan.FromSeconds(7), services.GetRequiredService<IOptions<TwilioProviderOptions>>().Value.RequestTimeout);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
