@@ -54,8 +54,73 @@ public static class TwilioSignature
         return valid;
     }
 
-    /// <summary>The URL as given, without its port, and with the default port of its scheme (distinct).</summary>
-    public static IEnumerable<string> UrlVariants(string url)
+    /// <summary>
+    /// Whether <paramref name="signature"/> is Twilio's for a JSON-bodied request (DOMAIN.md §4.4 step 7): the URL
+    /// carries <c>bodySHA256</c>, the lowercase hex SHA-256 of the raw body, and the signature covers the URL alone (no
+    /// parameters appended). A URL without <c>bodySHA256</c> never validates a JSON body.
+    /// </summary>
+    public static bool IsValidJson(string url, string rawBody, string authToken, string? signature)
+    {
+        var claimedHash = BodyHashParameter(url);
+        if (claimedHash is null)
+        {
+            return false;
+        }
+
+        var signatureValid = IsValid(url, [], authToken, signature);
+        var actualHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rawBody)));
+        var hashValid = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(actualHash), Encoding.ASCII.GetBytes(claimedHash));
+        return signatureValid & hashValid;
+    }
+
+    private static string? BodyHashParameter(string url)
+    {
+        var queryStart = url.IndexOf('?', StringComparison.Ordinal);
+        if (queryStart < 0)
+        {
+            return null;
+        }
+
+        var fragment = url.IndexOf('#', queryStart);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(fragment < 0 ? url[queryStart..] : url[queryStart..fragment]);
+        return query.TryGetValue("bodySHA256", out var values) && !StringValues.IsNullOrEmpty(values) ? values[0] : null;
+    }
+
+    /// <summary>
+    /// The URL as given, without its port, and with the default port of its scheme; and each of those again with its
+    /// query percent-encoded the way a WHATWG URL parser does (<c>'</c> becomes <c>%27</c>), because Twilio has signed
+    /// both spellings (node's "legacy querystring" retry; DOMAIN.md §4.4 step 6). Distinct.
+    /// </summary>
+    public static IEnumerable<string> UrlVariants(string url) =>
+        PortVariants(url).SelectMany(u => new[] { u, WhatwgQuery(u) }).Distinct(StringComparer.Ordinal);
+
+    // The WHATWG "special-query percent-encode set" beyond what a configured URL can already contain unescaped.
+    private static string WhatwgQuery(string url)
+    {
+        var queryStart = url.IndexOf('?', StringComparison.Ordinal);
+        if (queryStart < 0)
+        {
+            return url;
+        }
+
+        var query = new StringBuilder(url.Length + 8);
+        foreach (var c in url.AsSpan(queryStart))
+        {
+            _ = c switch
+            {
+                '\'' => query.Append("%27"),
+                '"' => query.Append("%22"),
+                '<' => query.Append("%3C"),
+                '>' => query.Append("%3E"),
+                ' ' => query.Append("%20"),
+                _ => query.Append(c),
+            };
+        }
+
+        return string.Concat(url.AsSpan(0, queryStart), query.ToString());
+    }
+
+    private static IEnumerable<string> PortVariants(string url)
     {
         yield return url;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
