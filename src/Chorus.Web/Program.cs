@@ -3,6 +3,7 @@ using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
+using Chorus.Features.Messaging;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Auth;
@@ -20,6 +21,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddChorusAuth();
     builder.AddAccounts();
     builder.AddContacts();
+    builder.AddMessaging();
     builder.AddUi();
 
     var app = builder.Build();
@@ -31,6 +33,7 @@ static WebApplication BuildApp(string[] args)
     app.MapCampaignEndpoints();
     app.MapContactEndpoints();
     app.MapOptOutEndpoints();
+    app.MapMessagingEndpoints();
     app.MapUi();
     return app;
 }

@@ -55,10 +55,22 @@ public sealed class ChorusApp(DatabaseProvider provider, string connectionString
         builder.UseSetting("Database:MigrateOnStartup", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "None");
+
+        // Tests drive the dispatcher, the reconciler and the simulated network by hand, on the fake clock; the simulator
+        // delivers everything and no voter answers unless a test says otherwise.
+        builder.UseSetting("Chorus:Dispatch:RunWorkers", "false");
+        builder.UseSetting("Chorus:Simulator:RunInBackground", "false");
+        builder.UseSetting("Chorus:Simulator:Seed", "7");
+        builder.UseSetting("Chorus:Simulator:ReplyShare", "0");
+        builder.UseSetting("Chorus:Simulator:UndeliveredShare", "0");
+        builder.UseSetting("Chorus:Simulator:FailedShare", "0");
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+
+            // The simulator posts its webhooks into this very app, through the test server.
+            services.AddHttpClient(Chorus.Features.Messaging.Simulator.SimulatorNetwork.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
             configureServices?.Invoke(services);
         });
     }

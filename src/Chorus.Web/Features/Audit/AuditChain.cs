@@ -38,6 +38,13 @@ public static class AuditChain
         }
     }
 
+    /// <summary>
+    /// Whether a failed save failed on the audit chain's own unique index (two saves took the same sequence number),
+    /// which a re-seal fixes; any other constraint (a duplicate webhook, say) is the caller's to handle, at once.
+    /// </summary>
+    public static bool IsSequenceCollision(DbUpdateException exception) =>
+        exception.InnerException?.Message.Contains("AuditEvents", StringComparison.Ordinal) ?? true;
+
     public static bool HasPending(AppDbContext db) =>
         db.ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added);
 

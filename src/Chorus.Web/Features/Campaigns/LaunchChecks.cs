@@ -56,7 +56,13 @@ public static class LaunchChecks
 
         problems.AddRange(campaign.ToTextingHours().Validate().Where(p => p.IsError).Select(p => new Problem(p.Message, $"textingHours.{p.Field}")));
 
-        // TODO(#5): require a configured sending set-up (provider and numbers) once messaging lands.
+        // No row yet means the built-in simulator, which is always ready.
+        var messaging = await db.MessagingSettings.AsNoTracking().FirstOrDefaultAsync(ct);
+        if (messaging is not null && Messaging.MessagingSetup.NotReadyBecause(messaging) is { } notReady)
+        {
+            problems.Add(new Problem($"{notReady} Fix it in Settings → Messaging.", "messaging"));
+        }
+
         return problems;
     }
 

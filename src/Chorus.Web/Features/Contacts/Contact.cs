@@ -41,6 +41,42 @@ public sealed class Contact : IOrganizationOwned
 
     public Guid? ImportId { get; init; }
     public DateTime CreatedUtc { get; init; }
+
+    /// <summary>Where the conversation stands; set by messaging (first text, replies, opt-outs).</summary>
+    public ConversationStatus ConversationStatus { get; set; }
+
+    /// <summary>The texter the conversation belongs to: whoever sent the first message.</summary>
+    public Guid? TexterUserId { get; set; }
+
+    /// <summary>Sticky sender: the number this contact always hears from once the first text went out.</summary>
+    public string? SenderNumber { get; set; }
+
+    public DateTime? LastMessageUtc { get; set; }
+    public DateTime? LastInboundUtc { get; set; }
+
+    /// <summary>Set when the provider says the number cannot take texts (21211, 21614, landline): never text it again.</summary>
+    public bool BadNumber { get; set; }
+}
+
+public enum ConversationStatus
+{
+    /// <summary>No message yet.</summary>
+    NotContacted = 0,
+
+    /// <summary>The first message is queued or sent; no answer yet.</summary>
+    Messaged = 1,
+
+    /// <summary>The voter wrote last: a texter owes an answer.</summary>
+    NeedsResponse = 2,
+
+    /// <summary>A texter answered the voter's last message.</summary>
+    Responded = 3,
+
+    /// <summary>The voter opted out; nothing more is sent.</summary>
+    OptedOut = 4,
+
+    /// <summary>Closed by a texter or supervisor.</summary>
+    Closed = 5,
 }
 
 internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
@@ -49,6 +85,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
     {
         builder.HasIndex(c => new { c.CampaignId, c.PhoneE164 }).IsUnique();
         builder.HasIndex(c => new { c.OrganizationId, c.PhoneE164 });
+        builder.Property(c => c.SenderNumber).HasMaxLength(20);
         builder.Property(c => c.PhoneE164).HasMaxLength(16);
         builder.Property(c => c.FirstName).HasMaxLength(Contact.MaxNameLength);
         builder.Property(c => c.LastName).HasMaxLength(Contact.MaxNameLength);

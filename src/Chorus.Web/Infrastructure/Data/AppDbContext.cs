@@ -35,6 +35,11 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<ImportChunk> ImportChunks => Set<ImportChunk>();
     public DbSet<ImportRejection> ImportRejections => Set<ImportRejection>();
     public DbSet<OptOut> OptOuts => Set<OptOut>();
+    public DbSet<Features.Messaging.Message> Messages => Set<Features.Messaging.Message>();
+    public DbSet<Features.Messaging.MessageStatusChange> MessageStatusChanges => Set<Features.Messaging.MessageStatusChange>();
+    public DbSet<Features.Messaging.PendingStatusReport> PendingStatusReports => Set<Features.Messaging.PendingStatusReport>();
+    public DbSet<Features.Messaging.MessagingSettings> MessagingSettings => Set<Features.Messaging.MessagingSettings>();
+    public DbSet<Features.Messaging.SendRateCounter> SendRateCounters => Set<Features.Messaging.SendRateCounter>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -70,7 +75,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
             {
                 return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             }
-            catch (DbUpdateException) when (attempt < MaxAuditSaveAttempts && Database.CurrentTransaction is null && AuditChain.HasPending(this))
+            catch (DbUpdateException ex) when (attempt < MaxAuditSaveAttempts && Database.CurrentTransaction is null && AuditChain.HasPending(this) && AuditChain.IsSequenceCollision(ex))
             {
                 // Most likely another save took the same sequence number in this organization. The failed save was
                 // rolled back as a whole, so re-seal and retry; a little random wait keeps contenders from colliding
