@@ -22,6 +22,9 @@ public static class MessagingApi
         var supervisor = app.MapOrgApiGroup("/messages", Policies.OrgSupervisor).WithTags("Messaging");
         supervisor.MapGet("/", MessageRecords.HandleListAsync).WithSummary("Every message to and from a number, newest first, with its status history.");
 
+        app.MapOrgApiGroup("/campaigns", Policies.OrgSupervisor).WithTags("Messaging")
+            .MapGet("/{id:guid}/delivery", CampaignDelivery.HandleAsync).WithSummary("How the campaign's texts fared: counts by status and by error code, 30007 (filtered) apart.");
+
         var texter = app.MapOrgApiGroup("/messages", Policies.OrgTexter).WithTags("Messaging");
         texter.MapPost("/{id:guid}/opt-out", MessageRecords.HandleOptOutAsync).WithSummary("Confirms a likely opt-out: the number goes on the opt-out list.");
         texter.MapPost("/{id:guid}/dismiss-opt-out", MessageRecords.HandleDismissAsync).WithSummary("Dismisses a likely opt-out flag.");

@@ -247,4 +247,28 @@ public sealed class DispatchTests
         Assert.Equal(30006, undelivered.ErrorCode);
         Assert.Equal(MessageStatus.Canceled, (await MessageAsync(app, reply)).Status);
     }
+
+    [Theory, BothDatabases]
+    public async Task Messages_filtered_as_spam_are_counted_apart_for_the_campaign(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var org = await app.Seed.OrganizationAsync();
+        var campaignId = await CampaignAsync(app, org);
+        var token = await SimulatorTokenAsync(app, org);
+        foreach (var (phone, status, code) in new[] { ("+12124560001", "undelivered", 30007), ("+12124560002", "undelivered", 30007), ("+12124560003", "delivered", 0) })
+        {
+            var id = await QueueAsync(app, org, await ContactAsync(app, org, campaignId, phone));
+            await DispatchAsync(app);
+            var sid = (await MessageAsync(app, id)).ProviderMessageId!;
+            (await PostWebhookAsync(app, $"/webhooks/simulator/{org.Slug}/status", Status(sid, status, code == 0 ? null : code), token)).EnsureSuccessStatusCode();
+        }
+
+        var delivery = await (await org.Owner.Client.GetAsync(new Uri($"/api/v1/orgs/{org.Slug}/campaigns/{campaignId}/delivery", UriKind.Relative), Ct))
+            .ReadAsync<CampaignDelivery.Response>(System.Net.HttpStatusCode.OK);
+
+        Assert.Equal(2, delivery.Filtered);
+        Assert.Equal(2, delivery.Undelivered);
+        Assert.Equal(1, delivery.Delivered);
+        Assert.Equal([new CampaignDelivery.ErrorCount(30007, 2)], delivery.ErrorCodes);
+    }
 }
