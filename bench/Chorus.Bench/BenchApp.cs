@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Chorus.Bench;
 
-/// <summary>The real app on Kestrel (loopback, random port), quiet logs, against the given database.</summary>
-internal sealed class BenchApp(DatabaseProvider provider, string connectionString) : WebApplicationFactory<Program>
+/// <summary>The real app on Kestrel (loopback, random port), quiet logs, against the given database; <paramref name="settings"/> override configuration.</summary>
+internal sealed class BenchApp(DatabaseProvider provider, string connectionString, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public Uri Start()
     {
@@ -37,5 +37,9 @@ internal sealed class BenchApp(DatabaseProvider provider, string connectionStrin
         builder.UseSetting("Database:MigrateOnStartup", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "None");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

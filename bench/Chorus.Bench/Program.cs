@@ -15,6 +15,7 @@ namespace Chorus.Bench;
 
 // Load generator for the API over real HTTP on loopback (Kestrel), against a fresh database.
 // Usage: dotnet run -c Release --project bench/Chorus.Bench -- [--requests N] [--concurrency N] [--postgres "<connection string>"]
+// Other modes: render, contacts, inbound, dispatch (see each mode's class).
 internal static class BenchProgram
 {
     public static async Task Main(string[] args)
@@ -26,6 +27,12 @@ internal static class BenchProgram
                 return;
             case "contacts":
                 await ContactsBench.RunAsync(args, Console.Out);
+                return;
+            case "inbound":
+                await InboundBench.RunAsync(args, Console.Out);
+                return;
+            case "dispatch":
+                await DispatchBench.RunAsync(args, Console.Out);
                 return;
         }
 
@@ -82,7 +89,7 @@ internal static class BenchProgram
             $"{name,-70} {count / total.Elapsed.TotalSeconds,9:F0} req/s  p50 {P(0.50)} ms  p95 {P(0.95)} ms  p99 {P(0.99)} ms  failures {failures}"));
     }
 
-    private static async Task MigrateAsync(DatabaseProvider provider, string connectionString)
+    internal static async Task MigrateAsync(DatabaseProvider provider, string connectionString)
     {
         await using AppDbContext db = provider == DatabaseProvider.Sqlite
             ? new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance).Options, new CurrentOrganization())
@@ -109,7 +116,7 @@ internal static class BenchProgram
         return (org.Value!.Slug, token.Value!.Token);
     }
 
-    private static int Arg(string[] args, string name, int fallback) => ArgText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+    internal static int Arg(string[] args, string name, int fallback) => ArgText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
-    private static string? ArgText(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+    internal static string? ArgText(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 }
