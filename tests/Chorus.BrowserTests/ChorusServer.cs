@@ -2,6 +2,7 @@ using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Messaging;
+using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
@@ -252,6 +253,23 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
         MessageStatus.Received => "received",
         _ => "reconciled",
     };
+
+    /// <summary>Puts a number on the opt-out list as <paramref name="owner"/> would on the opt-outs page.</summary>
+    public async Task AddOptOutAsync(string slug, AppUser owner, string phone, string source, string? reason = null)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var access = await OrganizationAccess.FindAsync(db, slug, owner.Id, ct) ?? throw new InvalidOperationException("Not a member.");
+        var current = scope.ServiceProvider.GetRequiredService<CurrentOrganization>();
+        current.Set(access.OrganizationId, access.Slug, access.Role);
+        var outcome = await OptOutList.AddAsync(new OptOutList.AddRequest(phone, reason), source, new AuditActor(owner.Id, owner.Email!), current, db,
+            scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+        if (outcome.Failure is { } failure)
+        {
+            throw new InvalidOperationException(failure.Message);
+        }
+    }
 
     public async Task<bool> IsOptedOutAsync(string slug, string phone)
     {
