@@ -1,6 +1,8 @@
 using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
+using Chorus.Features.Messaging;
+using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
@@ -186,6 +188,95 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
         var campaign = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Campaigns.IgnoreQueryFilters().AsNoTracking()
             .FirstAsync(c => c.Id == campaignId, TestContext.Current.CancellationToken);
         return (campaign.Status, campaign.InitialMessage, ScriptQuestion.FromJson(campaign.QuestionJson));
+    }
+
+    /// <summary>
+    /// Records a message as the pipeline would have left it, with its status history (oldest step first); the
+    /// sending and webhook paths have their own tests.
+    /// </summary>
+    public async Task SeedMessageAsync(string slug, MessageDirection direction, string phone, string body, MessageStatus status,
+        MessageStatus[]? history = null, bool likelyOptOut = false, int? errorCode = null, string? errorMessage = null, TimeSpan? ago = null)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var organizationId = await db.Organizations.IgnoreQueryFilters().Where(o => o.Slug == slug).Select(o => o.Id).FirstAsync(ct);
+        var at = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime - (ago ?? TimeSpan.Zero);
+        var inbound = direction == MessageDirection.Inbound;
+        var message = new Message
+        {
+            OrganizationId = organizationId,
+            Direction = direction,
+            Kind = inbound ? MessageKind.Incoming : MessageKind.Reply,
+            Phone = phone,
+            OurNumber = "+12025550100",
+            Body = body,
+            Segments = 1,
+            Provider = MessagingSettings.Simulator,
+            ProviderMessageId = $"SM{Guid.NewGuid():N}",
+            Status = status,
+            ErrorCode = errorCode,
+            ErrorMessage = errorMessage,
+            Carrier = inbound ? null : "Verizon Wireless",
+            Keyword = likelyOptOut ? "LikelyOptOut" : null,
+            NeedsOptOutReview = likelyOptOut,
+            CreatedUtc = at,
+            UpdatedUtc = at,
+            NotBeforeUtc = at,
+        };
+        db.Messages.Add(message);
+        foreach (var (step, i) in (history ?? []).Select((step, i) => (step, i)))
+        {
+            db.MessageStatusChanges.Add(new MessageStatusChange
+            {
+                OrganizationId = organizationId,
+                MessageId = message.Id,
+                Status = step,
+                Detail = StatusWord(step),
+                ErrorCode = step is MessageStatus.Undelivered or MessageStatus.Failed ? errorCode : null,
+                OccurredUtc = at.AddSeconds(i * 2),
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static string StatusWord(MessageStatus status) => status switch
+    {
+        MessageStatus.Queued => "created",
+        MessageStatus.Sending => "claimed",
+        MessageStatus.Submitted => "queued",
+        MessageStatus.Sent => "sent",
+        MessageStatus.Delivered => "delivered",
+        MessageStatus.Undelivered => "undelivered",
+        MessageStatus.Failed => "failed",
+        MessageStatus.Received => "received",
+        _ => "reconciled",
+    };
+
+    /// <summary>Puts a number on the opt-out list as <paramref name="owner"/> would on the opt-outs page.</summary>
+    public async Task AddOptOutAsync(string slug, AppUser owner, string phone, string source, string? reason = null)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var access = await OrganizationAccess.FindAsync(db, slug, owner.Id, ct) ?? throw new InvalidOperationException("Not a member.");
+        var current = scope.ServiceProvider.GetRequiredService<CurrentOrganization>();
+        current.Set(access.OrganizationId, access.Slug, access.Role);
+        var outcome = await OptOutList.AddAsync(new OptOutList.AddRequest(phone, reason), source, new AuditActor(owner.Id, owner.Email!), current, db,
+            scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+        if (outcome.Failure is { } failure)
+        {
+            throw new InvalidOperationException(failure.Message);
+        }
+    }
+
+    public async Task<bool> IsOptedOutAsync(string slug, string phone)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.OptOuts.IgnoreQueryFilters()
+            .AnyAsync(o => o.PhoneE164 == phone && db.Organizations.Any(org => org.Id == o.OrganizationId && org.Slug == slug), TestContext.Current.CancellationToken);
     }
 
     public async Task<OrgRole?> RoleOfAsync(string email, string slug)

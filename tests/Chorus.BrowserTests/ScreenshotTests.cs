@@ -1,5 +1,6 @@
 using Chorus.Features.Accounts;
 using Chorus.Features.Campaigns;
+using Chorus.Features.Messaging;
 using Chorus.Features.Organizations;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -42,6 +43,10 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
         }
 
         var campaignId = await SeedCampaignsAsync(slug, owner);
+        await SeedMessagesAsync(slug);
+        await server.AddOptOutAsync(slug, owner, "+17735550123", "keyword", "STOP");
+        await server.AddOptOutAsync(slug, owner, "(312) 448-0142", "manual", "Called the office and asked us to stop texting her mother’s phone");
+        await server.AddOptOutAsync(slug, owner, "+13125550177", "import");
         var joinCode = await server.CreateJoinLinkAsync(slug, owner, OrgRole.Texter);
         await ForEachViewportAsync(async visitor =>
         {
@@ -75,6 +80,11 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
             await ShootAsync(page, $"/orgs/{slug}/join-links", "Join links", "join-links");
             await ShootAsync(page, $"/orgs/{slug}/audit", "Audit log", "audit");
             await ShootAsync(page, $"/orgs/{slug}/settings", "Settings", "settings");
+            await ShootAsync(page, $"/orgs/{slug}/settings/messaging", "Messaging setup", "messaging-setup");
+            await ShootAsync(page, $"/orgs/{slug}/messages?phone=%2B16143729018", "Messages", "messages");
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Needs review" }).ClickAsync();
+            await page.SaveScreenshotAsync("messages-needs-review");
+            await ShootAsync(page, $"/orgs/{slug}/opt-outs", "Opt-outs", "opt-outs");
             await ShootAsync(page, $"/orgs/{slug}/campaigns", "Campaigns", "campaigns");
             await page.GetByRole(AriaRole.Button, new() { Name = "New campaign" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Dialog).GetByLabel("Title")).ToBeVisibleAsync();
@@ -139,6 +149,24 @@ public sealed class ScreenshotTests(ChorusServer server, BrowserFixture browser)
         await server.CreateCannedResponseAsync(slug, owner, id, "Where do we meet?", "We meet at the Elm St office, 412 Elm St. Parking is free behind the building.", "logistics");
         await server.CreateCannedResponseAsync(slug, owner, id, "Wrong number", "Sorry about that, {firstName|friend}! We'll take you off our list.", "wrong number", "opt-out");
         return id;
+    }
+
+    /// <summary>A conversation with a delivered first text, a failed reply and a likely opt-out; a send of unknown outcome; a STOP.</summary>
+    private async Task SeedMessagesAsync(string slug)
+    {
+        const string voter = "+16143729018";
+        MessageStatus[] delivered = [MessageStatus.Queued, MessageStatus.Sending, MessageStatus.Submitted, MessageStatus.Sent, MessageStatus.Delivered];
+        await server.SeedMessageAsync(slug, MessageDirection.Outbound, voter,
+            "Hi Jordan, it’s Sam with Friends of María Ortiz. Early voting ends Friday — can we count on your vote?", MessageStatus.Delivered, delivered, ago: TimeSpan.FromHours(3));
+        await server.SeedMessageAsync(slug, MessageDirection.Inbound, voter, "who is this? how did you get my number", MessageStatus.Received,
+            [MessageStatus.Received], ago: TimeSpan.FromHours(2));
+        await server.SeedMessageAsync(slug, MessageDirection.Outbound, voter, "Sorry for the surprise! You're on the county's public voter file.", MessageStatus.Undelivered,
+            [MessageStatus.Queued, MessageStatus.Sending, MessageStatus.Submitted, MessageStatus.Undelivered], errorCode: 30003, errorMessage: "Unreachable destination handset", ago: TimeSpan.FromHours(1));
+        await server.SeedMessageAsync(slug, MessageDirection.Inbound, voter, "please take me off your list", MessageStatus.Received, [MessageStatus.Received], likelyOptOut: true,
+            ago: TimeSpan.FromMinutes(5));
+        await server.SeedMessageAsync(slug, MessageDirection.Outbound, "+13125550199", "Hi Alex, it's Sam with Friends of María Ortiz.", MessageStatus.NeedsReview,
+            [MessageStatus.Queued, MessageStatus.Sending, MessageStatus.Unknown, MessageStatus.NeedsReview], ago: TimeSpan.FromMinutes(40));
+        await server.SeedMessageAsync(slug, MessageDirection.Inbound, "+17735550123", "STOP", MessageStatus.Received, [MessageStatus.Received], ago: TimeSpan.FromMinutes(30));
     }
 
     /// <summary>The laptop and the phone are separate browsers, so they go side by side to keep the run short.</summary>

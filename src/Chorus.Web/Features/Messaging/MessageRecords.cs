@@ -38,14 +38,24 @@ public static class MessageRecords
             return Failure.Invalid("Give the phone number in E.164 form, e.g. ?phone=%2B12025550123.", "phone").ToProblem();
         }
 
-        return TypedResults.Ok(await PageAsync(db.Messages.Where(m => m.Phone == phone), page, pageSize, db, ct));
+        return TypedResults.Ok(await ByPhoneAsync(phone, page, pageSize, db, ct));
     }
 
     public static async Task<Ok<Page>> HandleUnmatchedAsync([Range(1, int.MaxValue)] int? page, [Range(1, MaxPageSize)] int? pageSize, AppDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await PageAsync(db.Messages.Where(m => m.Direction == MessageDirection.Inbound && m.ContactId == null), page, pageSize, db, ct));
+        TypedResults.Ok(await UnmatchedAsync(page, pageSize, db, ct));
 
     public static async Task<Ok<Page>> HandleNeedsReviewAsync([Range(1, int.MaxValue)] int? page, [Range(1, MaxPageSize)] int? pageSize, AppDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await PageAsync(db.Messages.Where(m => m.Status == MessageStatus.NeedsReview || m.Status == MessageStatus.Unknown), page, pageSize, db, ct));
+        TypedResults.Ok(await NeedsReviewAsync(page, pageSize, db, ct));
+
+    /// <summary>Every message to and from <paramref name="phoneE164"/>, newest first.</summary>
+    public static Task<Page> ByPhoneAsync(string phoneE164, int? page, int? pageSize, AppDbContext db, CancellationToken ct) =>
+        PageAsync(db.Messages.Where(m => m.Phone == phoneE164), page, pageSize, db, ct);
+
+    public static Task<Page> UnmatchedAsync(int? page, int? pageSize, AppDbContext db, CancellationToken ct) =>
+        PageAsync(db.Messages.Where(m => m.Direction == MessageDirection.Inbound && m.ContactId == null), page, pageSize, db, ct);
+
+    public static Task<Page> NeedsReviewAsync(int? page, int? pageSize, AppDbContext db, CancellationToken ct) =>
+        PageAsync(db.Messages.Where(m => m.Status == MessageStatus.NeedsReview || m.Status == MessageStatus.Unknown), page, pageSize, db, ct);
 
     private static async Task<Page> PageAsync(IQueryable<Message> query, int? page, int? pageSize, AppDbContext db, CancellationToken ct)
     {

@@ -115,27 +115,40 @@ public static class OptOutList
     public static async Task<IResult> HandleListAsync(
         [Range(1, int.MaxValue)] int? page, [Range(1, MaxPageSize)] int? pageSize, string? format, AppDbContext db, HttpResponse response, CancellationToken ct)
     {
-        var all = db.OptOuts.AsNoTracking().OrderBy(o => o.CreatedUtc).ThenBy(o => o.PhoneE164);
         if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
         {
             response.ContentType = "text/csv; charset=utf-8";
             response.Headers.ContentDisposition = "attachment; filename=\"opt-outs.csv\"";
             await using var writer = new StreamWriter(response.Body, new UTF8Encoding(true));
-            await writer.WriteAsync("phone,source,reason,opted_out_utc\r\n");
-            await foreach (var o in all.AsAsyncEnumerable().WithCancellation(ct))
-            {
-                await writer.WriteAsync($"{o.PhoneE164},{o.Source},{CsvCell.Quote(o.Reason)},{o.CreatedUtc:O}\r\n");
-            }
-
+            await WriteCsvAsync(db, writer, ct);
             return Results.Empty;
         }
 
+        return TypedResults.Ok(await PageAsync(page, pageSize, newestFirst: false, db, ct));
+    }
+
+    /// <summary>One page of the list; the API pages oldest first (stable while numbers are added), people want the newest.</summary>
+    public static async Task<Page> PageAsync(int? page, int? pageSize, bool newestFirst, AppDbContext db, CancellationToken ct)
+    {
+        var all = newestFirst ? db.OptOuts.AsNoTracking().OrderByDescending(o => o.CreatedUtc).ThenBy(o => o.PhoneE164) : Ordered(db);
         var number = Math.Max(1, page ?? 1);
         var size = Math.Clamp(pageSize ?? 50, 1, MaxPageSize);
         var total = await all.CountAsync(ct);
         var items = await all.Skip((number - 1) * size).Take(size).Select(o => new Item(o.PhoneE164, o.Source, o.Reason, o.CreatedUtc)).ToListAsync(ct);
-        return TypedResults.Ok(new Page(items, number, size, total));
+        return new Page(items, number, size, total);
     }
+
+    /// <summary>The whole list as CSV (phone, source, reason, opted_out_utc), oldest first.</summary>
+    public static async Task WriteCsvAsync(AppDbContext db, TextWriter writer, CancellationToken ct)
+    {
+        await writer.WriteAsync("phone,source,reason,opted_out_utc\r\n");
+        await foreach (var o in Ordered(db).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            await writer.WriteAsync($"{o.PhoneE164},{o.Source},{CsvCell.Quote(o.Reason)},{o.CreatedUtc:O}\r\n");
+        }
+    }
+
+    private static IOrderedQueryable<OptOut> Ordered(AppDbContext db) => db.OptOuts.AsNoTracking().OrderBy(o => o.CreatedUtc).ThenBy(o => o.PhoneE164);
 
     public static async Task<Results<Created<Item>, ProblemHttpResult>> HandleAddAsync(
         AddRequest request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
