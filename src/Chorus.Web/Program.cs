@@ -6,6 +6,7 @@ using Chorus.Features.Contacts;
 using Chorus.Features.Messaging;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
+using Chorus.Features.Texting;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Hosting;
@@ -34,6 +35,7 @@ static WebApplication BuildApp(string[] args)
     app.MapContactEndpoints();
     app.MapOptOutEndpoints();
     app.MapMessagingEndpoints();
+    app.MapTextingEndpoints();
     app.MapUi();
     return app;
 }

@@ -47,6 +47,19 @@ public sealed class ChorusApp(DatabaseProvider provider, string connectionString
     public Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> action) =>
         WithScopeAsync(sp => action(sp.GetRequiredService<AppDbContext>()));
 
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+
+        // Each test has its own database, so its pooled connections would otherwise idle on until the server's
+        // connection limit is reached.
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

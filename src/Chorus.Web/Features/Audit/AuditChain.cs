@@ -45,6 +45,9 @@ public static class AuditChain
     public static bool IsSequenceCollision(DbUpdateException exception) =>
         exception.InnerException?.Message.Contains("AuditEvents", StringComparison.Ordinal) ?? true;
 
+    public static IReadOnlyList<Guid> PendingOrganizations(AppDbContext db) =>
+        [.. db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.OrganizationId).Distinct()];
+
     public static bool HasPending(AppDbContext db) =>
         db.ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added);
 

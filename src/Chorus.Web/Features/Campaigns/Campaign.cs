@@ -60,6 +60,24 @@ public sealed class Campaign : IOrganizationOwned
     public DateTime? ArchivedUtc { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
 
+    public const int DefaultBatchSize = 100;
+    public const int MaxBatchSize = 1_000;
+
+    /// <summary>Texters may request batches of unassigned contacts themselves (Spoke's dynamic assignment).</summary>
+    public bool DynamicAssignment { get; set; } = true;
+
+    /// <summary>Contacts per requested batch.</summary>
+    public int BatchSize { get; set; } = DefaultBatchSize;
+
+    /// <summary>The most contacts one texter may hold in this campaign; null for no limit.</summary>
+    public int? MaxContactsPerTexter { get; set; }
+
+    /// <summary>Whether texters may edit the rendered initial message before sending it.</summary>
+    public bool AllowEditingInitialMessage { get; set; }
+
+    /// <summary>Spoke's rule: a texter with replies waiting must answer them before getting more contacts.</summary>
+    public bool RequireRepliesBeforeMore { get; set; }
+
     public const int AllDays = 0b111_1111;
 
     /// <summary>The campaign's window as the texting-window rule takes it (same day bits as <see cref="TextingDays"/>).</summary>

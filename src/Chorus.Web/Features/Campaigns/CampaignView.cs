@@ -13,9 +13,15 @@ public sealed record CampaignView(
     DateTime CreatedUtc,
     DateTime UpdatedUtc,
     DateTime? LaunchedUtc,
-    DateTime? ArchivedUtc)
+    DateTime? ArchivedUtc,
+    bool DynamicAssignment,
+    int BatchSize,
+    int? MaxContactsPerTexter,
+    bool AllowEditingInitialMessage,
+    bool RequireRepliesBeforeMore)
 {
     public static CampaignView From(Campaign c) => new(
         c.Id, c.Title, c.Description, c.Status, TextingHoursSettings.From(c), c.RequireOptOutLanguage, c.TalkingPoints,
-        c.CustomFields, c.CreatedUtc, c.UpdatedUtc, c.LaunchedUtc, c.ArchivedUtc);
+        c.CustomFields, c.CreatedUtc, c.UpdatedUtc, c.LaunchedUtc, c.ArchivedUtc,
+        c.DynamicAssignment, c.BatchSize, c.MaxContactsPerTexter, c.AllowEditingInitialMessage, c.RequireRepliesBeforeMore);
 }

@@ -34,6 +34,11 @@ public static class CopyCampaign
             TextingDays = source.TextingDays,
             RequireOptOutLanguage = source.RequireOptOutLanguage,
             TalkingPoints = source.TalkingPoints,
+            DynamicAssignment = source.DynamicAssignment,
+            BatchSize = source.BatchSize,
+            MaxContactsPerTexter = source.MaxContactsPerTexter,
+            AllowEditingInitialMessage = source.AllowEditingInitialMessage,
+            RequireRepliesBeforeMore = source.RequireRepliesBeforeMore,
             CreatedUtc = now,
             UpdatedUtc = now,
         };

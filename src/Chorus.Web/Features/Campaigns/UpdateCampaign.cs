@@ -17,7 +17,13 @@ public static class UpdateCampaign
         [property: MaxLength(Campaign.MaxDescriptionLength)] string? Description,
         TextingHoursSettings? TextingHours,
         bool? RequireOptOutLanguage,
-        [property: MaxLength(Campaign.MaxTalkingPointsLength)] string? TalkingPoints);
+        [property: MaxLength(Campaign.MaxTalkingPointsLength)] string? TalkingPoints,
+        bool? DynamicAssignment = null,
+        int? BatchSize = null,
+        int? MaxContactsPerTexter = null,
+        bool? AllowEditingInitialMessage = null,
+        bool? RequireRepliesBeforeMore = null,
+        bool? NoMaxContactsPerTexter = null);
 
     public static async Task<Outcome<Campaign>> ExecuteAsync(Guid campaignId, Request request, AuditActor actor, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -84,6 +90,45 @@ public static class UpdateCampaign
             }
 
             Set(changed, "talkingPoints", campaign.TalkingPoints, talkingPoints, v => campaign.TalkingPoints = v, logValues: false);
+        }
+
+        if (request.BatchSize is { } batch)
+        {
+            if (batch is < 1 or > Campaign.MaxBatchSize)
+            {
+                return Failure.Invalid($"A batch is 1 to {Campaign.MaxBatchSize:N0} contacts.", "batchSize");
+            }
+
+            Set(changed, "batchSize", campaign.BatchSize, batch, v => campaign.BatchSize = v);
+        }
+
+        if (request.MaxContactsPerTexter is { } max)
+        {
+            if (max < 1)
+            {
+                return Failure.Invalid("The most contacts per texter is at least 1 (send noMaxContactsPerTexter: true for no limit).", "maxContactsPerTexter");
+            }
+
+            Set(changed, "maxContactsPerTexter", campaign.MaxContactsPerTexter, max, v => campaign.MaxContactsPerTexter = v);
+        }
+        else if (request.NoMaxContactsPerTexter is true)
+        {
+            Set(changed, "maxContactsPerTexter", campaign.MaxContactsPerTexter, null, v => campaign.MaxContactsPerTexter = v);
+        }
+
+        if (request.DynamicAssignment is { } dynamic)
+        {
+            Set(changed, "dynamicAssignment", campaign.DynamicAssignment, dynamic, v => campaign.DynamicAssignment = v);
+        }
+
+        if (request.AllowEditingInitialMessage is { } allowEditing)
+        {
+            Set(changed, "allowEditingInitialMessage", campaign.AllowEditingInitialMessage, allowEditing, v => campaign.AllowEditingInitialMessage = v);
+        }
+
+        if (request.RequireRepliesBeforeMore is { } requireReplies)
+        {
+            Set(changed, "requireRepliesBeforeMore", campaign.RequireRepliesBeforeMore, requireReplies, v => campaign.RequireRepliesBeforeMore = v);
         }
 
         if (changed.Count > 0)

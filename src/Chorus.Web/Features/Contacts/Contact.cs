@@ -45,8 +45,22 @@ public sealed class Contact : IOrganizationOwned
     /// <summary>Where the conversation stands; set by messaging (first text, replies, opt-outs).</summary>
     public ConversationStatus ConversationStatus { get; set; }
 
-    /// <summary>The texter the conversation belongs to: whoever sent the first message.</summary>
+    /// <summary>The texter the contact and its conversation belong to: assigned, else whoever sent the first message.</summary>
     public Guid? TexterUserId { get; set; }
+
+    /// <summary>The assignment (texter's batch) holding this contact; null while it waits in the campaign's pool.</summary>
+    public Guid? AssignmentId { get; set; }
+
+    /// <summary>The batch request that assigned it: what that request returns.</summary>
+    public Guid? BatchId { get; set; }
+
+    /// <summary>Tags as a JSON array of names.</summary>
+    public string Tags { get; set; } = "[]";
+
+    /// <summary>Sent to staff by the texter; stays in the supervisors' queue until they close or reassign it.</summary>
+    public bool Escalated { get; set; }
+
+    public string? EscalationReason { get; set; }
 
     /// <summary>Sticky sender: the number this contact always hears from once the first text went out.</summary>
     public string? SenderNumber { get; set; }
@@ -86,6 +100,13 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         builder.HasIndex(c => new { c.CampaignId, c.PhoneE164 }).IsUnique();
         builder.HasIndex(c => new { c.OrganizationId, c.PhoneE164 });
         builder.Property(c => c.SenderNumber).HasMaxLength(20);
+        builder.Property(c => c.Tags).HasMaxLength(2000);
+        builder.Property(c => c.EscalationReason).HasMaxLength(500);
+        builder.HasIndex(c => new { c.OrganizationId, c.TexterUserId, c.ConversationStatus });
+
+        // The pool a batch request takes from, and a texter's contacts.
+        builder.HasIndex(c => new { c.CampaignId, c.AssignmentId, c.ConversationStatus });
+        builder.HasIndex(c => new { c.AssignmentId, c.ConversationStatus });
         builder.Property(c => c.PhoneE164).HasMaxLength(16);
         builder.Property(c => c.FirstName).HasMaxLength(Contact.MaxNameLength);
         builder.Property(c => c.LastName).HasMaxLength(Contact.MaxNameLength);

@@ -38,7 +38,12 @@ public static class OptOutList
         }
 
         // Numbers we would never text still go on the list if a person asks: the list is about people, not our rules.
-        var e164 = phone.E164 ?? request.Phone;
+        // The normalizer gives no E.164 for those, so write it from the digits; a raw "(312) 555-0142" would never match.
+        var e164 = phone.E164 ?? DigitsAsE164(request.Phone);
+        if (e164 is null)
+        {
+            return Failure.Invalid("Give the number with its area code, e.g. (212) 555-0123 or +12125550123.", "phone");
+        }
         var existing = await db.OptOuts.AsNoTracking().FirstOrDefaultAsync(o => o.PhoneE164 == e164, ct);
         if (existing is not null)
         {
@@ -51,6 +56,18 @@ public static class OptOutList
         AuditEvent.Record(db, optOut.OrganizationId, actor, "opt_out.added", $"phone:{e164}", new { source, reason = optOut.Reason }, now);
         await db.SaveChangesAsync(ct);
         return new Item(optOut.PhoneE164, optOut.Source, optOut.Reason, optOut.CreatedUtc);
+    }
+
+    private static string? DigitsAsE164(string text)
+    {
+        var digits = new string([.. text.Where(char.IsAsciiDigit)]);
+        return digits.Length switch
+        {
+            10 => "+1" + digits,
+            11 when digits[0] == '1' => "+" + digits,
+            >= 8 and <= 15 when text.TrimStart().StartsWith('+') => "+" + digits,
+            _ => null,
+        };
     }
 
     public static async Task<Failure?> RemoveAsync(string phone, AuditActor actor, AppDbContext db, TimeProvider clock, CancellationToken ct)

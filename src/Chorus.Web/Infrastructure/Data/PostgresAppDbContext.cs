@@ -3,4 +3,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Chorus.Infrastructure.Data;
 
 public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, CurrentOrganization currentOrganization)
-    : AppDbContext(options, currentOrganization);
+    : AppDbContext(options, currentOrganization)
+{
+    protected override async Task LockAuditChainsAsync(IReadOnlyList<Guid> organizationIds, CancellationToken ct)
+    {
+        // In id order, so two saves spanning the same organizations cannot deadlock.
+        foreach (var id in organizationIds.Order())
+        {
+            var key = BitConverter.ToInt64(id.ToByteArray(), 0) ^ BitConverter.ToInt64(id.ToByteArray(), 8);
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
+        }
+    }
+}

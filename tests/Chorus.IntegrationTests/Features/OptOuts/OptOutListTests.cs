@@ -79,4 +79,18 @@ public sealed class OptOutListTests
         await removeTheirs.ShouldBeProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(1, await app.Seed.CountAsync(db => db.OptOuts.IgnoreQueryFilters()));
     }
+
+    [Theory, BothDatabases]
+    public async Task A_number_we_would_never_text_still_goes_on_the_list_in_e164(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var org = await app.Seed.OrganizationAsync();
+
+        var fictional = await (await org.Owner.Client.PostAsJsonAsync(OptOuts(org), new { phone = "(312) 555-0142" }, TestContext.Current.CancellationToken))
+            .ReadAsync<OptOutList.Item>(HttpStatusCode.Created);
+        var nonsense = await org.Owner.Client.PostAsJsonAsync(OptOuts(org), new { phone = "call me" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal("+13125550142", fictional.Phone);
+        await nonsense.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
 }

@@ -224,8 +224,14 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("AllowEditingInitialMessage")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime?>("ArchivedUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("BatchSize")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -239,6 +245,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<bool>("DynamicAssignment")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("InitialMessage")
                         .IsRequired()
                         .HasMaxLength(3200)
@@ -247,6 +256,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("LaunchedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("MaxContactsPerTexter")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
@@ -254,6 +266,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<bool>("RequireOptOutLanguage")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("RequireRepliesBeforeMore")
                         .HasColumnType("boolean");
 
                     b.Property<string>("Status")
@@ -341,8 +356,14 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("AssignmentId")
+                        .HasColumnType("uuid");
+
                     b.Property<bool>("BadNumber")
                         .HasColumnType("boolean");
+
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid");
 
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("uuid");
@@ -356,6 +377,13 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.Property<string>("CustomFields")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("EscalationReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<string>("ExternalId")
                         .IsRequired()
@@ -397,6 +425,11 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)");
 
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<Guid?>("TexterUserId")
                         .HasColumnType("uuid");
 
@@ -417,10 +450,16 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AssignmentId", "ConversationStatus");
+
                     b.HasIndex("CampaignId", "PhoneE164")
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "PhoneE164");
+
+                    b.HasIndex("CampaignId", "AssignmentId", "ConversationStatus");
+
+                    b.HasIndex("OrganizationId", "TexterUserId", "ConversationStatus");
 
                     b.ToTable("Contacts");
                 });
@@ -1030,6 +1069,73 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TexterUserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "TexterUserId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "TexterUserId");
+
+                    b.ToTable("Assignments");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.SurveyResponse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Answer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("RecordedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("StepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("TexterUserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "StepId");
+
+                    b.HasIndex("ContactId", "StepId")
+                        .IsUnique();
+
+                    b.ToTable("SurveyResponses");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1195,6 +1301,15 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Chorus.Features.Accounts.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
+                {
+                    b.HasOne("Chorus.Features.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -218,8 +218,14 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AllowEditingInitialMessage")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("ArchivedUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("BatchSize")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
@@ -233,6 +239,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DynamicAssignment")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("InitialMessage")
                         .IsRequired()
                         .HasMaxLength(3200)
@@ -241,6 +250,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("LaunchedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxContactsPerTexter")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
@@ -248,6 +260,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("RequireOptOutLanguage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RequireRepliesBeforeMore")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
@@ -335,8 +350,14 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AssignmentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("BadNumber")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("TEXT");
@@ -349,6 +370,13 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<string>("CustomFields")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EscalationReason")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ExternalId")
@@ -391,6 +419,11 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(2)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("TexterUserId")
                         .HasColumnType("TEXT");
 
@@ -411,10 +444,16 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AssignmentId", "ConversationStatus");
+
                     b.HasIndex("CampaignId", "PhoneE164")
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "PhoneE164");
+
+                    b.HasIndex("CampaignId", "AssignmentId", "ConversationStatus");
+
+                    b.HasIndex("OrganizationId", "TexterUserId", "ConversationStatus");
 
                     b.ToTable("Contacts");
                 });
@@ -1018,6 +1057,73 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TexterUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "TexterUserId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "TexterUserId");
+
+                    b.ToTable("Assignments");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.SurveyResponse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Answer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TexterUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "StepId");
+
+                    b.HasIndex("ContactId", "StepId")
+                        .IsUnique();
+
+                    b.ToTable("SurveyResponses");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1179,6 +1285,15 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Chorus.Features.Accounts.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
+                {
+                    b.HasOne("Chorus.Features.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

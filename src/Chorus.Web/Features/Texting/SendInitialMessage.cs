@@ -1,0 +1,181 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Chorus.Features.Audit;
+using Chorus.Features.Campaigns;
+using Chorus.Features.Campaigns.Templates;
+using Chorus.Features.Contacts;
+using Chorus.Features.Messaging;
+using Chorus.Features.Messaging.Dispatch;
+using Chorus.Features.OptOuts;
+using Chorus.Infrastructure.Auth;
+using Chorus.Infrastructure.Data;
+using Chorus.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chorus.Features.Texting;
+
+/// <summary>
+/// The send screen's two calls: the next contact of an assignment with its message rendered, and Send — one contact,
+/// one message, one human action (DESIGN.md invariant 2). A second Send for the same contact (double click, held
+/// Enter, two tabs, a retried request) is refused with 409 by the unique index on a contact's initial message,
+/// whatever the interleaving.
+/// </summary>
+public static class SendInitialMessage
+{
+    public sealed record Next(
+        Guid ContactId, string FirstName, string LastName, string Phone, string Text, int Characters, string Encoding, int Segments,
+        bool CanSendNow, string? Reason, DateTimeOffset? NextAllowedAt, int Remaining, int Sent, int Total, bool AllowEditing);
+
+    public sealed record Request([property: MaxLength(Campaign.MaxMessageLength)] string? Text);
+
+    public sealed record Response(Guid MessageId);
+
+    private sealed record Context(Assignment Assignment, Campaign Campaign, InitialMessage Message);
+
+    public static async Task<Outcome<Next?>> NextAsync(Guid assignmentId, Guid? after, Guid userId, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var context = await LoadAsync(assignmentId, userId, db, ct);
+        if (context.Failure is { } failure)
+        {
+            return failure;
+        }
+
+        var (assignment, campaign, message) = context.Value!;
+        var unsent = db.Contacts.AsNoTracking().Where(c => c.AssignmentId == assignment.Id && c.ConversationStatus == ConversationStatus.NotContacted);
+        var contact = await unsent.Where(c => after == null || c.Id.CompareTo(after.Value) > 0).OrderBy(c => c.Id).FirstOrDefaultAsync(ct)
+            ?? (after is null ? null : await unsent.OrderBy(c => c.Id).FirstOrDefaultAsync(ct));
+        if (contact is null)
+        {
+            return (Next?)null;
+        }
+
+        var remaining = await unsent.CountAsync(ct);
+        var total = await db.Contacts.CountAsync(c => c.AssignmentId == assignment.Id, ct);
+        var text = message.Render(contact);
+        var count = SegmentCounter.Count(text);
+        var blocked = await WhyNotNowAsync(contact, campaign, db, clock, ct);
+        return new Next(contact.Id, contact.FirstName, contact.LastName, contact.PhoneE164, text, count.Characters,
+            count.Encoding == SmsEncoding.Gsm7 ? "GSM-7" : "UCS-2", count.Segments, blocked is null, blocked?.Reason, blocked?.NextAllowedAt,
+            remaining, total - remaining, total, campaign.AllowEditingInitialMessage);
+    }
+
+    public static async Task<Outcome<Response>> SendAsync(
+        Guid assignmentId, Guid contactId, Request request, AuditActor actor, AppDbContext db, OutboxSignal outbox, TimeProvider clock, CancellationToken ct)
+    {
+        var context = await LoadAsync(assignmentId, actor.UserId!.Value, db, ct);
+        if (context.Failure is { } failure)
+        {
+            return failure;
+        }
+
+        var (assignment, campaign, message) = context.Value!;
+        if (campaign.Status != CampaignStatus.Active)
+        {
+            return Failure.Conflict("The campaign is not sending right now.");
+        }
+
+        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == contactId && c.AssignmentId == assignment.Id, ct);
+        if (contact is null)
+        {
+            return Failure.NotFound("The contact");
+        }
+
+        if (contact.ConversationStatus != ConversationStatus.NotContacted)
+        {
+            return Failure.Conflict("This contact has already been sent their first message.");
+        }
+
+        if (await WhyNotNowAsync(contact, campaign, db, clock, ct) is { } blocked)
+        {
+            return Failure.Unprocessable(blocked.Reason, [new Problem(blocked.Reason, "contactId")]);
+        }
+
+        var text = message.Render(contact);
+        if (request.Text is { } edited)
+        {
+            if (!campaign.AllowEditingInitialMessage)
+            {
+                return Failure.Unprocessable("This campaign sends its script as written.", [new Problem("Editing the initial message is off for this campaign.", "text")]);
+            }
+
+            text = edited.Trim();
+            if (text.Length is 0 or > Campaign.MaxMessageLength)
+            {
+                return Failure.Unprocessable("The message cannot be sent.", [new Problem($"Write 1 to {Campaign.MaxMessageLength:N0} characters.", "text")]);
+            }
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var provider = await db.MessagingSettings.Select(s => s.Provider).FirstOrDefaultAsync(ct) ?? MessagingSettings.Simulator;
+        var queued = Outbox.Queue(db, contact.OrganizationId, provider, contact.PhoneE164, text, MessageKind.Initial, actor, now,
+            campaign.Id, contact.Id, actor.UserId, Guid.NewGuid(), contact.SenderNumber);
+        contact.ConversationStatus = ConversationStatus.Messaged;
+        contact.TexterUserId = actor.UserId;
+        contact.LastMessageUtc = now;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another Send for this contact won (the one-initial-message index): this one changes nothing.
+            return Failure.Conflict("This contact has already been sent their first message.");
+        }
+
+        outbox.Notify();
+        return new Response(queued.Id);
+    }
+
+    private sealed record Blocked(string Reason, DateTimeOffset? NextAllowedAt);
+
+    private static async Task<Blocked?> WhyNotNowAsync(Contact contact, Campaign campaign, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.OptOuts.AnyAsync(o => o.PhoneE164 == contact.PhoneE164, ct))
+        {
+            return new Blocked("This number opted out; it will not be texted.", null);
+        }
+
+        if (contact.BadNumber)
+        {
+            return new Blocked("This number cannot receive texts.", null);
+        }
+
+        var decision = TextingWindow.Evaluate(clock.GetUtcNow(), contact.TimeZones.Split(','), contact.State, campaign.ToTextingHours());
+        return decision.Allowed ? null : new Blocked(
+            decision.NextAllowedAt is { } next
+                ? $"It is outside this contact's texting hours ({string.Join(", ", decision.LocalTimes.Select(t => $"{t.LocalTime:HH:mm} in {t.TimeZone}"))}); texting opens again at {next.UtcDateTime:yyyy-MM-dd HH:mm} UTC."
+                : "This contact's texting hours never open with this campaign's settings.",
+            decision.NextAllowedAt);
+    }
+
+    private static async Task<Outcome<Context>> LoadAsync(Guid assignmentId, Guid userId, AppDbContext db, CancellationToken ct)
+    {
+        // Someone else's assignment does not exist for the caller.
+        var assignment = await db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assignmentId && a.TexterUserId == userId, ct);
+        if (assignment is null)
+        {
+            return Failure.NotFound("The assignment");
+        }
+
+        var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == assignment.CampaignId, ct);
+        var organization = await db.Organizations.AsNoTracking().Where(o => o.Id == assignment.OrganizationId).Select(o => new { o.Name, o.OptOutLanguage }).FirstAsync(ct);
+        var texter = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? "";
+        var message = new InitialMessage(campaign, organization.Name, organization.OptOutLanguage, texter);
+        return message.IsValid ? new Context(assignment, campaign, message) : Failure.Conflict("The campaign's script has errors; an admin must fix it.");
+    }
+
+    public static async Task<Results<Ok<Next>, NoContent, ProblemHttpResult>> HandleNextAsync(
+        Guid assignmentId, Guid? after, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var outcome = await NextAsync(assignmentId, after, user.UserId(), db, clock, ct);
+        return outcome.Failure is { } f ? f.ToProblem() : outcome.Value is { } next ? TypedResults.Ok(next) : TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Accepted<Response>, ProblemHttpResult>> HandleSendAsync(
+        Guid assignmentId, Guid contactId, Request? request, ClaimsPrincipal user, AppDbContext db, OutboxSignal outbox, TimeProvider clock, CancellationToken ct)
+    {
+        var outcome = await SendAsync(assignmentId, contactId, request ?? new Request(null), user.AsAuditActor(), db, outbox, clock, ct);
+        return outcome.Failure is { } f ? f.ToProblem() : TypedResults.Accepted((string?)null, outcome.Value!);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Json;
+using Chorus.Features.Campaigns;
+using Chorus.Features.Contacts;
+using Chorus.Features.OptOuts;
+using Chorus.Features.Organizations;
+using Chorus.Features.Texting;
+using Chorus.Infrastructure.Data;
+using Chorus.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Chorus.IntegrationTests.Features.Messaging.MessagingKit;
+
+namespace Chorus.IntegrationTests.Features.Texting;
+
+public sealed class AssignmentAndSendTests
+{
+    private static async Task<(TestOrg Org, Guid CampaignId)> ActiveCampaignAsync(ChorusApp app, int contacts, int batchSize = 100, string zone = "America/New_York")
+    {
+        var org = await app.Seed.OrganizationAsync("Valley Voters");
+        var campaignId = await CampaignAsync(app, org);
+        await app.WithDbAsync(async db =>
+        {
+            var campaign = await db.Campaigns.IgnoreQueryFilters().FirstAsync(c => c.Id == campaignId, Ct);
+            campaign.Status = CampaignStatus.Active;
+            campaign.BatchSize = batchSize;
+            campaign.InitialMessage = "Hi {firstName}, it's {texterFirstName} with {orgName}. Reply STOP to opt out";
+            for (var i = 0; i < contacts; i++)
+            {
+                db.Contacts.Add(new Contact
+                {
+                    OrganizationId = org.Id,
+                    CampaignId = campaignId,
+                    PhoneE164 = $"+1212456{i:0000}",
+                    FirstName = $"Voter{i}",
+                    TimeZones = zone,
+                    TimeZoneSource = "Explicit",
+                    State = "NY",
+                    CreatedUtc = ChorusApp.Start.UtcDateTime,
+                });
+            }
+
+            return await db.SaveChangesAsync(Ct);
+        });
+        return (org, campaignId);
+    }
+
+    private static Uri Url(TestOrg org, string rest) => new($"/api/v1/orgs/{org.Slug}{rest}", UriKind.Relative);
+
+    [Theory, BothDatabases]
+    public async Task Fifty_texters_requesting_at_once_get_disjoint_batches(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 300, batchSize: 10);
+        var texters = new List<TestUser>();
+        for (var i = 0; i < 50; i++)
+        {
+            texters.Add(await app.Seed.MemberAsync(org, OrgRole.Texter));
+        }
+
+        var responses = await Task.WhenAll(texters.Select(t => t.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)));
+        var batches = new List<Assignments.BatchResponse>();
+        foreach (var response in responses.Where(r => r.StatusCode == HttpStatusCode.OK))
+        {
+            batches.Add(await response.ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK));
+        }
+
+        var handedOut = batches.SelectMany(b => b.Contacts.Select(c => c.Id)).ToList();
+        Assert.Equal(handedOut.Count, handedOut.Distinct().Count());
+        Assert.Equal(300, handedOut.Count);
+        Assert.All(batches, b => Assert.Equal(10, b.Contacts.Count));
+        Assert.Equal(300, await app.Seed.CountAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.AssignmentId != null)));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_texter_sends_one_contact_its_rendered_message_and_twenty_concurrent_sends_make_one_message(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 3);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var batch = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        var next = await (await texter.Client.GetAsync(Url(org, $"/assignments/{batch.AssignmentId}/next"), Ct)).ReadAsync<SendInitialMessage.Next>(HttpStatusCode.OK);
+
+        var sends = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            texter.Client.PostAsJsonAsync(Url(org, $"/assignments/{batch.AssignmentId}/contacts/{next.ContactId}/send"), new { }, Ct)));
+        var messages = await app.WithDbAsync(db => db.Messages.IgnoreQueryFilters().Where(m => m.ContactId == next.ContactId).ToListAsync(Ct));
+        var after = await (await texter.Client.GetAsync(Url(org, $"/assignments/{batch.AssignmentId}/next"), Ct)).ReadAsync<SendInitialMessage.Next>(HttpStatusCode.OK);
+
+        Assert.StartsWith($"Hi {next.FirstName}, it's ", next.Text, StringComparison.Ordinal);
+        Assert.EndsWith("with Valley Voters. Reply STOP to opt out", next.Text, StringComparison.Ordinal);
+        Assert.True(next.CanSendNow);
+        Assert.Single(sends, r => r.StatusCode == HttpStatusCode.Accepted);
+        Assert.Equal(19, sends.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var message = Assert.Single(messages);
+        Assert.Equal(next.Text, message.Body);
+        Assert.Equal(texter.Id, message.TexterUserId);
+        Assert.NotEqual(next.ContactId, after.ContactId);
+        Assert.Equal(1, after.Sent);
+    }
+
+    [Theory, BothDatabases]
+    public async Task Send_refuses_another_texters_contact_an_opted_out_number_and_a_closed_window(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 3);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var other = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var batch = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        var (first, second, third) = (batch.Contacts[0], batch.Contacts[1], batch.Contacts[2]);
+        await app.WithDbAsync(async db =>
+        {
+            db.OptOuts.Add(new OptOut { OrganizationId = org.Id, PhoneE164 = second.Phone, Source = "manual", CreatedUtc = app.Clock.GetUtcNow().UtcDateTime });
+            var honolulu = await db.Contacts.IgnoreQueryFilters().FirstAsync(c => c.Id == third.Id, Ct);
+            db.Entry(honolulu).Property(c => c.TimeZones).CurrentValue = "Pacific/Honolulu";
+            db.Entry(honolulu).Property(c => c.State).CurrentValue = "HI";
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var byOther = await other.Client.PostAsJsonAsync(Url(org, $"/assignments/{batch.AssignmentId}/contacts/{first.Id}/send"), new { }, Ct);
+        var optedOut = await texter.Client.PostAsJsonAsync(Url(org, $"/assignments/{batch.AssignmentId}/contacts/{second.Id}/send"), new { }, Ct);
+        var night = await texter.Client.PostAsJsonAsync(Url(org, $"/assignments/{batch.AssignmentId}/contacts/{third.Id}/send"), new { }, Ct);
+        var edited = await texter.Client.PostAsJsonAsync(Url(org, $"/assignments/{batch.AssignmentId}/contacts/{first.Id}/send"), new { text = "Vote for us!!!" }, Ct);
+
+        await byOther.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await optedOut.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var closed = await night.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("texting hours", closed.GetProperty("detail").GetString() ?? closed.ToString(), StringComparison.Ordinal);
+        await edited.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(0, await app.Seed.CountAsync(db => db.Messages.IgnoreQueryFilters()));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_batch_holds_only_contacts_whose_window_is_open_and_says_when_the_rest_open(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 4, zone: "Pacific/Honolulu");
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+
+        var refused = await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct);
+        app.Clock.Advance(TimeSpan.FromHours(4));
+        var granted = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("2026-11-03 19:00 UTC", problem.ToString(), StringComparison.Ordinal);
+        Assert.Equal(4, granted.Contacts.Count);
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_texter_with_waiting_replies_must_answer_them_first_when_the_campaign_says_so(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 4, batchSize: 2);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        await (await org.Owner.Client.PatchAsJsonAsync(Url(org, $"/campaigns/{campaignId}"), new { requireRepliesBeforeMore = true, maxContactsPerTexter = 3 }, Ct))
+            .ShouldHaveStatusAsync(HttpStatusCode.OK);
+        var batch = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        await app.WithDbAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.Id == batch.Contacts[0].Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConversationStatus, ConversationStatus.NeedsResponse), Ct));
+
+        var waiting = await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct);
+        await app.WithDbAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.Id == batch.Contacts[0].Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConversationStatus, ConversationStatus.Responded), Ct));
+        var capped = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        var full = await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct);
+        var mine = await (await texter.Client.GetAsync(Url(org, "/assignments"), Ct)).ReadAsync<List<Assignments.Summary>>(HttpStatusCode.OK);
+
+        await waiting.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Single(capped.Contacts);
+        await full.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        var summary = Assert.Single(mine);
+        Assert.Equal((2, 0, 1, 0), (summary.ToSend, summary.NeedsResponse, summary.Open, summary.Done));
+    }
+}
