@@ -31,6 +31,9 @@ internal static class BenchProgram
             case "inbound":
                 await InboundBench.RunAsync(args, Console.Out);
                 return;
+            case "send":
+                await SendBench.RunAsync(args, Console.Out);
+                return;
             case "dispatch":
                 await DispatchBench.RunAsync(args, Console.Out);
                 return;

@@ -100,7 +100,8 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         builder.HasIndex(c => new { c.CampaignId, c.PhoneE164 }).IsUnique();
         builder.HasIndex(c => new { c.OrganizationId, c.PhoneE164 });
         builder.Property(c => c.SenderNumber).HasMaxLength(20);
-        builder.Property(c => c.Tags).HasMaxLength(2000);
+        // Bulk inserts name their columns, so the database must supply the empty list itself.
+        builder.Property(c => c.Tags).HasMaxLength(2000).HasDefaultValue("[]");
         builder.Property(c => c.EscalationReason).HasMaxLength(500);
         builder.HasIndex(c => new { c.OrganizationId, c.TexterUserId, c.ConversationStatus });
 

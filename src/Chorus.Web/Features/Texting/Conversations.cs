@@ -323,7 +323,7 @@ public static class Conversations
 
     public static Item ToItem(Contact c) => new(
         c.Id, c.CampaignId, c.FirstName, c.LastName, c.PhoneE164, c.ConversationStatus, c.TexterUserId, c.LastMessageUtc, c.LastInboundUtc, c.Escalated,
-        JsonSerializer.Deserialize<List<string>>(c.Tags) ?? []);
+        string.IsNullOrEmpty(c.Tags) ? [] : JsonSerializer.Deserialize<List<string>>(c.Tags) ?? []);
 }
 
 /// <summary>The HTTP face of <see cref="Conversations"/>.</summary>

@@ -427,8 +427,10 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<string>("Tags")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
+                        .HasColumnType("character varying(2000)")
+                        .HasDefaultValue("[]");
 
                     b.Property<Guid?>("TexterUserId")
                         .HasColumnType("uuid");

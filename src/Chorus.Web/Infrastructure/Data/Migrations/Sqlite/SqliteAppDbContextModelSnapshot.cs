@@ -421,8 +421,10 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<string>("Tags")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
 
                     b.Property<Guid?>("TexterUserId")
                         .HasColumnType("TEXT");

@@ -43,7 +43,7 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                 type: "character varying(2000)",
                 maxLength: 2000,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "[]");
 
             migrationBuilder.AddColumn<bool>(
                 name: "AllowEditingInitialMessage",

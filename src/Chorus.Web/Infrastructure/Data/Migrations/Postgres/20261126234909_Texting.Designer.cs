@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Chorus.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261126233723_Texting")]
+    [Migration("20261126234909_Texting")]
     partial class Texting
     {
         /// <inheritdoc />
@@ -430,8 +430,10 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<string>("Tags")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
+                        .HasColumnType("character varying(2000)")
+                        .HasDefaultValue("[]");
 
                     b.Property<Guid?>("TexterUserId")
                         .HasColumnType("uuid");

@@ -43,7 +43,7 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                 type: "TEXT",
                 maxLength: 2000,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "[]");
 
             migrationBuilder.AddColumn<bool>(
                 name: "AllowEditingInitialMessage",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261126233657_Texting")]
+    [Migration("20261126234844_Texting")]
     partial class Texting
     {
         /// <inheritdoc />
@@ -424,8 +424,10 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<string>("Tags")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
 
                     b.Property<Guid?>("TexterUserId")
                         .HasColumnType("TEXT");

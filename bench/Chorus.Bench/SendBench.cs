@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Chorus.Features.Accounts;
+using Chorus.Features.Campaigns;
+using Chorus.Features.Contacts;
+using Chorus.Features.Messaging;
+using Chorus.Features.OptOuts;
+using Chorus.Features.Organizations;
+using Chorus.Features.Texting;
+using Chorus.Infrastructure.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chorus.Bench;
+
+/// <summary>
+/// `bench send [--texters N] [--contacts M] [--postgres "conn"]`: N simulated texters over the real HTTP API, each
+/// requesting a batch and then looping next → send, on an M-contact campaign, with the dispatcher and the simulator
+/// running in the same server. Reports sends/s, send latency, dispatch lag (queued → submitted) and checks that no
+/// contact got two initial messages.
+/// </summary>
+internal static class SendBench
+{
+    public static async Task RunAsync(string[] args, TextWriter output)
+    {
+        var texters = BenchProgram.Arg(args, "--texters", 200);
+        var contacts = BenchProgram.Arg(args, "--contacts", 100_000);
+        var postgres = BenchProgram.ArgText(args, "--postgres");
+        var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
+        var connectionString = postgres ?? $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("chorus-bench-").FullName, "bench.db")}";
+
+        await BenchProgram.MigrateAsync(provider, connectionString);
+        await using var app = new BenchApp(provider, connectionString, new Dictionary<string, string>
+        {
+            ["Chorus:Simulator:ReplyShare"] = "0",
+            ["Chorus:Simulator:RememberedMessages"] = Math.Max(contacts, 1).ToString(CultureInfo.InvariantCulture),
+        });
+        var baseAddress = app.Start();
+        var org = await BenchOrganization.CreateAsync(app.Services);
+        var (campaignId, tokens) = await SeedAsync(app.Services, org, texters, contacts);
+        output.WriteLine($"Chorus send bench · {provider} · {texters} texters · {contacts:N0} contacts · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm}Z");
+
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = texters };
+        var latencies = new ConcurrentBag<double>();
+        var conflicts = 0;
+        var errors = 0;
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(tokens, new ParallelOptions { MaxDegreeOfParallelism = texters }, async (token, ct) =>
+        {
+            using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var batch = await (await http.PostAsync(new Uri($"/api/v1/orgs/{org.Slug}/campaigns/{campaignId}/assignments", UriKind.Relative), null, ct))
+                .Content.ReadFromJsonAsync<Assignments.BatchResponse>(ct);
+            while (true)
+            {
+                using var next = await http.GetAsync(new Uri($"/api/v1/orgs/{org.Slug}/assignments/{batch!.AssignmentId}/next", UriKind.Relative), ct);
+                if (next.StatusCode != HttpStatusCode.OK)
+                {
+                    break;
+                }
+
+                var contact = await next.Content.ReadFromJsonAsync<SendInitialMessage.Next>(ct);
+                var started = Stopwatch.GetTimestamp();
+                using var sent = await http.PostAsJsonAsync(new Uri($"/api/v1/orgs/{org.Slug}/assignments/{batch.AssignmentId}/contacts/{contact!.ContactId}/send", UriKind.Relative), new { }, ct);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (sent.StatusCode == HttpStatusCode.Conflict)
+                {
+                    Interlocked.Increment(ref conflicts);
+                }
+                else if (sent.StatusCode != HttpStatusCode.Accepted)
+                {
+                    Interlocked.Increment(ref errors);
+                    break;
+                }
+            }
+        });
+        clock.Stop();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+
+        // Let the dispatcher finish, then read the record.
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var drain = Stopwatch.StartNew();
+        while (await db.Messages.IgnoreQueryFilters().AnyAsync(m => m.Status == MessageStatus.Queued || m.Status == MessageStatus.Sending) && drain.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await Task.Delay(200);
+        }
+
+        var initial = await db.Messages.IgnoreQueryFilters().Where(m => m.Kind == MessageKind.Initial).Select(m => new { m.ContactId, m.CreatedUtc, m.SubmittedUtc }).ToListAsync();
+        var doubles = initial.GroupBy(m => m.ContactId).Count(g => g.Count() > 1);
+        var lags = initial.Where(m => m.SubmittedUtc is not null).Select(m => (m.SubmittedUtc!.Value - m.CreatedUtc).TotalMilliseconds).Order().ToArray();
+        var sorted = latencies.Order().ToArray();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sends: {sorted.Length:N0} in {clock.Elapsed.TotalSeconds:F1} s = {sorted.Length / clock.Elapsed.TotalSeconds:N0}/s · send p50 {Percentiles.Of(sorted, 0.5)} ms p99 {Percentiles.Of(sorted, 0.99)} ms · 409s {conflicts} · errors {errors} · CPU {cpu.TotalMilliseconds / Math.Max(1, sorted.Length):F2} ms/send (server + generator)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"dispatch lag (queued → submitted) p50 {Percentiles.Of(lags, 0.5)} ms p99 {Percentiles.Of(lags, 0.99)} ms · drained {drain.Elapsed.TotalSeconds:F1} s after the last send · initial messages {initial.Count:N0} for {initial.Select(m => m.ContactId).Distinct().Count():N0} contacts · contacts with two: {doubles}"));
+    }
+
+    private static async Task<(Guid CampaignId, List<string> Tokens)> SeedAsync(IServiceProvider services, BenchOrganization org, int texters, int count)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var db = sp.GetRequiredService<AppDbContext>();
+        var clock = sp.GetRequiredService<TimeProvider>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        string[] zones = ["Pacific/Honolulu", "America/New_York", "Europe/London", "Asia/Kolkata", "Asia/Tokyo", "Pacific/Kiritimati"];
+        var zone = zones.First(z => TextingWindow.Evaluate(new DateTimeOffset(now), [z], null, TextingHours.Default).Allowed
+            && TimeZoneInfo.ConvertTimeFromUtc(now, TimeZoneInfo.FindSystemTimeZoneById(z)).Hour is >= 10 and <= 17);
+        var campaign = new Campaign
+        {
+            OrganizationId = org.Id,
+            Title = "Bench",
+            Status = CampaignStatus.Active,
+            BatchSize = Math.Min(Campaign.MaxBatchSize, (count + texters - 1) / texters),
+            InitialMessage = "Hi {firstName}, it's {texterFirstName} with the Rivera campaign. Can we count on your vote on Nov 3?",
+            CreatedUtc = now,
+            UpdatedUtc = now,
+        };
+        db.Campaigns.Add(campaign);
+        await db.SaveChangesAsync();
+        var writer = sp.GetRequiredService<ContactBulkWriter>();
+        foreach (var chunk in Enumerable.Range(0, count).Chunk(50_000))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await writer.InsertAsync(db, [.. chunk.Select(i => new Contact
+            {
+                OrganizationId = org.Id, CampaignId = campaign.Id, PhoneE164 = BenchOrganization.Phone(i), FirstName = $"Voter{i}", TimeZones = zone, TimeZoneSource = "AreaCode", CreatedUtc = now,
+            })], default);
+            await transaction.CommitAsync();
+        }
+
+        var users = sp.GetRequiredService<UserManager<AppUser>>();
+        var tokens = new List<string>(texters);
+        for (var i = 0; i < texters; i++)
+        {
+            var email = $"texter{i}-{Guid.NewGuid():N}@example.org";
+            var user = await RegisterAccount.ExecuteAsync(new RegisterAccount.Request(email, "bench password 123", $"Texter {i}"), users, clock);
+            db.Memberships.Add(new Membership { OrganizationId = org.Id, UserId = user.Value!.Id, Role = OrgRole.Texter, CreatedUtc = now });
+            await db.SaveChangesAsync();
+            tokens.Add((await CreateApiToken.ExecuteAsync(user.Value.Id, email, "bench", db, clock, default)).Value!.Token);
+        }
+
+        return (campaign.Id, tokens);
+    }
+}
