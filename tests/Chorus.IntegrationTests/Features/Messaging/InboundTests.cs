@@ -233,6 +233,21 @@ public sealed class InboundTests
         Assert.NotEmpty(record.Items[2].History!);
     }
 
+    [Theory, BothDatabases]
+    public async Task A_voter_texting_stop_through_the_simulator_gets_chorus_confirmation_delivered(DatabaseProvider provider)
+    {
+        var (app, org, _, _) = await TextedContactAsync(provider);
+        await using var _ = app;
+
+        await (await org.Owner.Client.PostAsJsonAsync(new Uri($"/api/v1/orgs/{org.Slug}/simulator/inbound", UriKind.Relative), new { from = Voter, body = "STOP" }, Ct))
+            .ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+        await DispatchAsync(app);
+        await AdvanceNetworkAsync(app, TimeSpan.FromSeconds(3));
+
+        var confirmation = Assert.Single(await MessagesAsync(app, org.Id), m => m.Kind == MessageKind.OptOutConfirmation);
+        Assert.Equal(MessageStatus.Delivered, confirmation.Status);
+    }
+
     private static string TwilioSignatureOf(string path, Dictionary<string, string> form, string token) =>
         Chorus.Features.Messaging.Providers.TwilioSignature.Compute("http://localhost" + path,
             form.ToDictionary(p => p.Key, p => new Microsoft.Extensions.Primitives.StringValues(p.Value)), token);

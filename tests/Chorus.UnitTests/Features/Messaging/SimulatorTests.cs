@@ -288,9 +288,9 @@ public sealed class SimulatorTests : IDisposable
     }
 
     [Fact]
-    public async Task After_a_contact_texts_STOP_sends_to_them_are_refused_with_21610_until_they_text_START()
+    public async Task With_blocking_on_after_a_contact_texts_STOP_sends_to_them_are_refused_with_21610_until_they_text_START()
     {
-        var (provider, network) = Build();
+        var (provider, network) = Build(o => o.BlockAfterStop = true);
         var ct = TestContext.Current.CancellationToken;
 
         await network.PostInboundAsync(_account, Contact, OurNumber, " stop ", ct);
@@ -326,6 +326,18 @@ public sealed class SimulatorTests : IDisposable
 
         Assert.Equal(first, second);
         Assert.Contains(first, p => p.Contains("Body=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task By_default_the_opt_out_confirmation_chorus_sends_after_STOP_gets_through()
+    {
+        var (provider, network) = Build();
+        var ct = TestContext.Current.CancellationToken;
+
+        await network.PostInboundAsync(_account, Contact, OurNumber, "STOP", ct);
+        var confirmation = await provider.SendAsync(Message(), _account, ct);
+
+        Assert.IsType<SendResult.Accepted>(confirmation);
     }
 
     [Fact]

@@ -51,6 +51,12 @@ public sealed class SimulatorOptions : IValidatableObject
     /// </summary>
     public bool RunInBackground { get; set; } = true;
 
+    /// <summary>
+    /// Refuse sends with 21610 after a contact texts a single-word STOP, as Twilio does. Off by default: Chorus sends
+    /// its own one confirmation on the simulator (it answers no keyword itself), and that confirmation must get through.
+    /// </summary>
+    public bool BlockAfterStop { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (StatusDelay < TimeSpan.Zero)

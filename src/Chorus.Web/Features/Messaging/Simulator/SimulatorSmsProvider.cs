@@ -42,7 +42,7 @@ public sealed partial class SimulatorSmsProvider : ISmsProvider
             : !E164().IsMatch(from) ? new SendResult.Refused(21212, $"Invalid 'From' Phone Number: {from}", false)
             : string.IsNullOrWhiteSpace(message.Body) ? new SendResult.Refused(21602, "Message body is required.", false)
             : message.Body.Length > 1600 ? new SendResult.Refused(21617, "The concatenated message body exceeds the 1600 character limit.", false)
-            : _network.IsBlocked(account.AccountSid, from, message.To) ? new SendResult.Refused(21610, "Attempt to send to unsubscribed recipient", false)
+            : _options.BlockAfterStop && _network.IsBlocked(account.AccountSid, from, message.To) ? new SendResult.Refused(21610, "Attempt to send to unsubscribed recipient", false)
             : null;
         if (refusal is not null)
         {
