@@ -62,6 +62,20 @@ window.chorus = {
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   },
 
+  // The send screen's Send button: a held Enter or Space repeats keydown, and each repeat would click the button
+  // again, sending the next contact without a deliberate press. Only the first keydown of a press counts.
+  guardRepeats: function (element) {
+    if (!element || element.dataset.repeatGuard) {
+      return;
+    }
+    element.dataset.repeatGuard = "1";
+    element.addEventListener("keydown", function (e) {
+      if (e.repeat && (e.key === "Enter" || e.key === " ")) {
+        e.preventDefault();
+      }
+    });
+  },
+
   timeZone: function () {
     try {
       return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
