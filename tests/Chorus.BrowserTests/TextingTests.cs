@@ -147,5 +147,10 @@ public sealed class TextingTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(page.GetByRole(AriaRole.Log, new() { Name = "Messages" })).ToContainTextAsync("Where is the closest site");
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" })).ToBeHiddenAsync();
         await page.SaveScreenshotAsync("texting-thread");
+
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await page.WaitForInteractivityAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get more contacts: Early vote reminder" }).ClickAsync();
+        await Expect(page.GetByText("Every contact in this campaign has been assigned. Thank you!")).ToBeVisibleAsync();
     }
 }

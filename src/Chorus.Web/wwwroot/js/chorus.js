@@ -76,6 +76,13 @@ window.chorus = {
     });
   },
 
+  // A conversation opens, and grows, at its newest message.
+  scrollToEnd: function (element) {
+    if (element) {
+      element.scrollTop = element.scrollHeight;
+    }
+  },
+
   timeZone: function () {
     try {
       return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
