@@ -149,6 +149,16 @@ public sealed class TextingTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" })).ToBeHiddenAsync();
         await page.SaveScreenshotAsync("texting-thread");
 
+        await page.GetByRole(AriaRole.Link, new() { Name = "Inbox", Exact = true }).ClickAsync();
+        await server.InjectInboundAsync(slug, "+16145550202", "wrong number, please take me off your list");
+        var ben = page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link).Filter(new() { HasText = "Ben Okoro" });
+        await Expect(ben).ToContainTextAsync("Needs response");
+        await ben.ClickAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "Likely opt-out" }).GetByRole(AriaRole.Button, new() { Name = "Opt out" }).ClickAsync();
+        await Expect(page.GetByText("This person opted out; nothing more can be sent to them.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send reply" })).ToHaveCountAsync(0);
+        Assert.True(await server.IsOptedOutAsync(slug, "+16145550202"));
+
         await page.GotoAsync($"/orgs/{slug}/texting");
         await page.WaitForInteractivityAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Get more contacts: Early vote reminder" }).ClickAsync();
