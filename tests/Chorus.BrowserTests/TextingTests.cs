@@ -101,6 +101,25 @@ public sealed class TextingTests(ChorusServer server, BrowserFixture browser) : 
         Assert.Equal(FollowUp, Assert.Single(replies).Body);
         Assert.Equal(0, Volatile.Read(ref dialogs));
 
+        await page.GetByLabel("Add a tag", new() { Exact = true }).FillAsync("Volunteer prospect");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Tags" })).ToContainTextAsync("Volunteer prospect");
+        var actions = page.GetByRole(AriaRole.Region, new() { Name = "Actions" });
+        await actions.GetByRole(AriaRole.Button, new() { Name = "Escalate", Exact = true }).ClickAsync();
+        await page.GetByLabel("Why does staff need to see this?", new() { Exact = true }).FillAsync("Wants to host a house party");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Escalate to staff" }).ClickAsync();
+        await Expect(page.GetByText("Escalated to staff.")).ToBeVisibleAsync();
+        await actions.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("Conversation closed.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("This conversation is closed.")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link).Filter(new() { HasText = "Grace Hopper" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Grace Hopper" })).ToBeVisibleAsync();
+        await actions.GetByRole(AriaRole.Button, new() { Name = "Opt out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Opt out" }).ClickAsync();
+        await Expect(page.GetByText("This person opted out; nothing more can be sent to them.")).ToBeVisibleAsync();
+        Assert.True(await server.IsOptedOutAsync(slug, "+16145550102"));
+
         await page.GotoAsync($"/orgs/{slug}/conversations");
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link)).ToHaveCountAsync(4);
         await page.SaveScreenshotAsync("texting-inbox");
