@@ -264,14 +264,18 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
     /// Adds contacts to a campaign as an upload would, in a time zone where it is early afternoon now, so their
     /// texting window is open whenever the test runs.
     /// </summary>
-    public async Task SeedContactsAsync(string slug, Guid campaignId, params (string FirstName, string LastName, string Phone)[] contacts)
+    public Task SeedContactsAsync(string slug, Guid campaignId, params (string FirstName, string LastName, string Phone)[] contacts) =>
+        SeedContactsAsync(slug, campaignId, 13, contacts);
+
+    /// <summary>Adds contacts in a time zone where it is now <paramref name="localHour"/> o'clock.</summary>
+    public async Task SeedContactsAsync(string slug, Guid campaignId, int localHour, params (string FirstName, string LastName, string Phone)[] contacts)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var organizationId = await db.Organizations.IgnoreQueryFilters().Where(o => o.Slug == slug).Select(o => o.Id).FirstAsync(ct);
         var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        var offset = 13 - now.Hour;
+        var offset = localHour - now.Hour;
         offset = offset > 14 ? offset - 24 : offset < -12 ? offset + 24 : offset;
         // Etc/GMT zones count the other way round: Etc/GMT-5 is five hours ahead of UTC.
         var zone = offset == 0 ? "Etc/UTC" : string.Create(CultureInfo.InvariantCulture, $"Etc/GMT{(offset > 0 ? "-" : "+")}{Math.Abs(offset)}");

@@ -183,4 +183,24 @@ public sealed class TextingTests(ChorusServer server, BrowserFixture browser) : 
         await page.GetByRole(AriaRole.Button, new() { Name = "Get more contacts: Early vote reminder" }).ClickAsync();
         await Expect(page.GetByText("Every contact in this campaign has been assigned. Thank you!")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task A_texter_asking_for_contacts_at_night_is_told_when_texting_opens()
+    {
+        var owner = await server.CreateUserAsync("nia@example.org", "Nia Brooks");
+        var slug = await server.CreateOrganizationAsync("Brooks for Sheriff", owner);
+        await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("lee@example.org", "Lee Park"), OrgRole.Texter);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Night owls", "Hi {firstName}, it's {texterFirstName} with {orgName}. Reply STOP to opt out");
+        await server.SeedContactsAsync(slug, campaignId, 3, ("Sam", "Night", "+16145550301"));
+        await server.ChangeCampaignStatusAsync(slug, owner, campaignId, ChangeCampaignStatus.Transition.Launch);
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("lee@example.org");
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await page.WaitForInteractivityAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get contacts: Night owls" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "outside their texting hours" })).ToContainTextAsync("The next window opens at");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Send texts: Night owls" })).ToHaveCountAsync(0);
+    }
 }
