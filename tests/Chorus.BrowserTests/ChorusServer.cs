@@ -1,7 +1,10 @@
+using System.Globalization;
 using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
+using Chorus.Features.Contacts;
 using Chorus.Features.Messaging;
+using Chorus.Features.Messaging.Simulator;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Data;
@@ -51,6 +54,9 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
             var announcer = services.Single(s => s.ImplementationType == typeof(FirstRunSetupAnnouncer));
             services.Remove(announcer);
         });
+        // The dispatcher and the simulator run in the background as in a demo, but simulated voters never answer on
+        // their own: a journey's replies are the ones it injects (InjectInboundAsync), never a random STOP.
+        builder.UseSetting("Chorus:Simulator:ReplyShare", "0");
     }
 
     public async Task<string> IssueSetupTokenAsync()
@@ -253,6 +259,73 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
         MessageStatus.Received => "received",
         _ => "reconciled",
     };
+
+    /// <summary>
+    /// Adds contacts to a campaign as an upload would, in a time zone where it is early afternoon now, so their
+    /// texting window is open whenever the test runs.
+    /// </summary>
+    public Task SeedContactsAsync(string slug, Guid campaignId, params (string FirstName, string LastName, string Phone)[] contacts) =>
+        SeedContactsAsync(slug, campaignId, 13, contacts);
+
+    /// <summary>Adds contacts in a time zone where it is now <paramref name="localHour"/> o'clock.</summary>
+    public async Task SeedContactsAsync(string slug, Guid campaignId, int localHour, params (string FirstName, string LastName, string Phone)[] contacts)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var organizationId = await db.Organizations.IgnoreQueryFilters().Where(o => o.Slug == slug).Select(o => o.Id).FirstAsync(ct);
+        var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var offset = localHour - now.Hour;
+        offset = offset > 14 ? offset - 24 : offset < -12 ? offset + 24 : offset;
+        // Etc/GMT zones count the other way round: Etc/GMT-5 is five hours ahead of UTC.
+        var zone = offset == 0 ? "Etc/UTC" : string.Create(CultureInfo.InvariantCulture, $"Etc/GMT{(offset > 0 ? "-" : "+")}{Math.Abs(offset)}");
+        foreach (var (first, last, phone) in contacts)
+        {
+            db.Contacts.Add(new Contact
+            {
+                OrganizationId = organizationId,
+                CampaignId = campaignId,
+                PhoneE164 = phone,
+                FirstName = first,
+                LastName = last,
+                TimeZones = zone,
+                TimeZoneSource = "Test",
+                CreatedUtc = now,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A voter texts the organization: the simulator posts the signed webhook, as the simulator page does.</summary>
+    public async Task InjectInboundAsync(string slug, string from, string body)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var organization = await db.Organizations.IgnoreQueryFilters().Where(o => o.Slug == slug).Select(o => new { o.Id, o.Slug }).FirstAsync(ct);
+        scope.ServiceProvider.GetRequiredService<CurrentOrganization>().Set(organization.Id, organization.Slug, OrgRole.Owner);
+        var accounts = scope.ServiceProvider.GetRequiredService<MessagingAccounts>();
+        var settings = await accounts.GetOrCreateAsync(db, organization.Id, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, ct);
+        var to = await db.Messages.Where(m => m.Phone == from && m.OurNumber != null).OrderByDescending(m => m.CreatedUtc).Select(m => m.OurNumber).FirstOrDefaultAsync(ct)
+            ?? SimulatorOptions.DefaultNumber;
+        var posted = await scope.ServiceProvider.GetRequiredService<SimulatorNetwork>().PostInboundAsync(accounts.Account(settings, slug)!, from, to, body, ct);
+        if (!posted.Accepted)
+        {
+            throw new InvalidOperationException($"The inbound webhook answered {(int)posted.StatusCode}.");
+        }
+    }
+
+    /// <summary>The organization's outbound messages of one kind, with the contact each went to.</summary>
+    public async Task<List<(Guid? ContactId, string Body)>> OutboundMessagesAsync(string slug, MessageKind kind)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var rows = await db.Messages.IgnoreQueryFilters()
+            .Where(m => m.Direction == MessageDirection.Outbound && m.Kind == kind && db.Organizations.Any(o => o.Id == m.OrganizationId && o.Slug == slug))
+            .Select(m => new { m.ContactId, m.Body }).ToListAsync(TestContext.Current.CancellationToken);
+        return [.. rows.Select(r => (r.ContactId, r.Body))];
+    }
 
     /// <summary>Puts a number on the opt-out list as <paramref name="owner"/> would on the opt-outs page.</summary>
     public async Task AddOptOutAsync(string slug, AppUser owner, string phone, string source, string? reason = null)

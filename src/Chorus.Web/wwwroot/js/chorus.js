@@ -62,6 +62,27 @@ window.chorus = {
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   },
 
+  // The send screen's Send button: a held Enter or Space repeats keydown, and each repeat would click the button
+  // again, sending the next contact without a deliberate press. Only the first keydown of a press counts.
+  guardRepeats: function (element) {
+    if (!element || element.dataset.repeatGuard) {
+      return;
+    }
+    element.dataset.repeatGuard = "1";
+    element.addEventListener("keydown", function (e) {
+      if (e.repeat && (e.key === "Enter" || e.key === " ")) {
+        e.preventDefault();
+      }
+    });
+  },
+
+  // A conversation opens, and grows, at its newest message.
+  scrollToEnd: function (element) {
+    if (element) {
+      element.scrollTop = element.scrollHeight;
+    }
+  },
+
   timeZone: function () {
     try {
       return Intl.DateTimeFormat().resolvedOptions().timeZone || null;

@@ -1,0 +1,206 @@
+using Chorus.Features.Campaigns;
+using Chorus.Features.Messaging;
+using Chorus.Features.Organizations;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chorus.BrowserTests;
+
+public sealed class TextingTests(ChorusServer server, BrowserFixture browser) : IClassFixture<ChorusServer>
+{
+    private const string FollowUp = "Thank you Ada! Early voting ends Friday at 7pm.";
+
+    [Fact]
+    public async Task A_texter_sends_first_texts_with_Enter_then_answers_a_reply_that_arrives_live()
+    {
+        var owner = await server.CreateUserAsync("rosa@example.org", "Rosa Mendez");
+        var slug = await server.CreateOrganizationAsync("Mendez for Assembly", owner);
+        await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("theo@example.org", "Theo Grant"), OrgRole.Texter);
+        var question = new SaveScript.QuestionRequest(null, "Can we count on your vote?", [
+            new SaveScript.AnswerRequest("Yes", "Thank you {firstName}! Early voting ends Friday at 7pm.", null),
+            new SaveScript.AnswerRequest("No", "Thanks for letting us know.", null),
+        ]);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "GOTV weekend",
+            "Hi {firstName}, it's {texterFirstName} with {orgName}. Can we count on your vote Tuesday? Reply STOP to opt out", question);
+        await server.UpdateCampaignAsync(slug, owner, campaignId, new UpdateCampaign.Request(null, null, null, null,
+            "**Polls** are open 7am–8pm.\n\n- Keep it short and friendly\n- Never argue; thank them and move on"));
+        await server.CreateCannedResponseAsync(slug, owner, campaignId, "Where do I vote?", "You can find your polling place at vote.example.org.", "logistics");
+        await server.SeedContactsAsync(slug, campaignId,
+            ("Ada", "Lovelace", "+16145550101"), ("Grace", "Hopper", "+16145550102"), ("Alan", "Turing", "+16145550103"), ("Katherine", "Johnson", "+16145550104"));
+        await server.ChangeCampaignStatusAsync(slug, owner, campaignId, ChangeCampaignStatus.Transition.Launch);
+        var page = await browser.NewPageAsync(server);
+        var dialogs = 0;
+        page.Dialog += (_, dialog) =>
+        {
+            Interlocked.Increment(ref dialogs);
+            _ = dialog.DismissAsync();
+        };
+        await page.LogInAsync("theo@example.org");
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await page.WaitForInteractivityAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get contacts: GOTV weekend" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Send texts: GOTV weekend" }).ClickAsync();
+        await page.WaitForInteractivityAsync();
+        var send = page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true });
+        await Expect(send).ToBeFocusedAsync();
+        await Expect(page.GetByText("Sent 0 of 4")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Message", new() { Exact = true })).ToContainTextAsync("it's Theo with Mendez for Assembly");
+        await page.SaveScreenshotAsync("texting-send");
+        for (var sent = 1; sent <= 3; sent++)
+        {
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByText($"Sent {sent} of 4")).ToBeVisibleAsync();
+            await Expect(send).ToBeFocusedAsync();
+        }
+
+        var initial = await server.OutboundMessagesAsync(slug, MessageKind.Initial);
+        Assert.Equal(3, initial.Count);
+        Assert.Equal(3, initial.Select(m => m.ContactId).Distinct().Count());
+
+        // A held Enter key repeats keydown; only the first press sends.
+        await page.Keyboard.DownAsync("Enter");
+        for (var repeat = 0; repeat < 5; repeat++)
+        {
+            await page.Keyboard.DownAsync("Enter");
+        }
+
+        await page.Keyboard.UpAsync("Enter");
+        await Expect(page.GetByText("All sent. Thank you!")).ToBeVisibleAsync();
+        Assert.Equal(4, (await server.OutboundMessagesAsync(slug, MessageKind.Initial)).Select(m => m.ContactId).Distinct().Count());
+        Assert.Equal(4, (await server.OutboundMessagesAsync(slug, MessageKind.Initial)).Count);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Go to conversations" }).ClickAsync();
+        await page.Locator("[data-live=true]").WaitForAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link).Filter(new() { HasText = "Ada Lovelace" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ada Lovelace" })).ToBeVisibleAsync();
+        var thread = page.GetByRole(AriaRole.Log, new() { Name = "Messages" });
+        await Expect(thread).ToContainTextAsync("Can we count on your vote Tuesday?");
+
+        await server.InjectInboundAsync(slug, "+16145550101", "<img src=x onerror=alert(1)> yes, count me in");
+
+        await Expect(thread).ToContainTextAsync("<img src=x onerror=alert(1)> yes, count me in");
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link).Filter(new() { HasText = "Ada Lovelace" }))
+            .ToContainTextAsync("Needs response");
+        Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
+
+        var reply = page.GetByLabel("Reply", new() { Exact = true });
+        await reply.FillAsync("Half typed");
+        await server.InjectInboundAsync(slug, "+16145550101", "Also, where do I vote?");
+        await Expect(thread).ToContainTextAsync("Also, where do I vote?");
+        await Expect(reply).ToHaveValueAsync("Half typed");
+        await page.SaveScreenshotAsync("texting-thread");
+
+        await page.GetByRole(AriaRole.Group, new() { Name = "Can we count on your vote?" }).GetByRole(AriaRole.Button, new() { Name = "Yes" }).ClickAsync();
+
+        await Expect(reply).ToHaveValueAsync(FollowUp);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send reply" }).ClickAsync();
+        await Expect(thread).ToContainTextAsync(FollowUp);
+        await Expect(reply).ToHaveValueAsync("");
+        var replies = await server.OutboundMessagesAsync(slug, MessageKind.Reply);
+        Assert.Equal(FollowUp, Assert.Single(replies).Body);
+        Assert.Equal(0, Volatile.Read(ref dialogs));
+
+        await page.GetByLabel("Add a tag", new() { Exact = true }).FillAsync("Volunteer prospect");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Tags" })).ToContainTextAsync("Volunteer prospect");
+        var actions = page.GetByRole(AriaRole.Region, new() { Name = "Actions" });
+        await actions.GetByRole(AriaRole.Button, new() { Name = "Escalate", Exact = true }).ClickAsync();
+        await page.GetByLabel("Why does staff need to see this?", new() { Exact = true }).FillAsync("Wants to host a house party");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Escalate to staff" }).ClickAsync();
+        await Expect(page.GetByText("Escalated to staff.")).ToBeVisibleAsync();
+        await actions.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("Conversation closed.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("This conversation is closed.")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link).Filter(new() { HasText = "Grace Hopper" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Grace Hopper" })).ToBeVisibleAsync();
+        await actions.GetByRole(AriaRole.Button, new() { Name = "Opt out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Opt out" }).ClickAsync();
+        await Expect(page.GetByText("This person opted out; nothing more can be sent to them.")).ToBeVisibleAsync();
+        Assert.True(await server.IsOptedOutAsync(slug, "+16145550102"));
+
+        await page.GotoAsync($"/orgs/{slug}/conversations");
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link)).ToHaveCountAsync(4);
+        await page.SaveScreenshotAsync("texting-inbox");
+    }
+
+    [Fact]
+    public async Task The_send_screen_and_conversations_fit_a_phone()
+    {
+        var owner = await server.CreateUserAsync("ivy@example.org", "Ivy Chen");
+        var slug = await server.CreateOrganizationAsync("Chen for City Council", owner);
+        await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("omar@example.org", "Omar Haddad"), OrgRole.Texter);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Early vote reminder",
+            "Hi {firstName}, it's {texterFirstName} with {orgName}. Early voting ends Friday — do you have a plan to vote? Reply STOP to opt out");
+        await server.UpdateCampaignAsync(slug, owner, campaignId, new UpdateCampaign.Request(null, null, null, null, "**Be kind.** Early voting sites are listed at vote.example.org."));
+        await server.SeedContactsAsync(slug, campaignId, ("Maria", "Gonzalez-Whitaker", "+16145550201"), ("Ben", "Okoro", "+16145550202"));
+        await server.ChangeCampaignStatusAsync(slug, owner, campaignId, ChangeCampaignStatus.Transition.Launch);
+        var page = await browser.NewPageAsync(server, BrowserFixture.Phone);
+        await page.LogInAsync("omar@example.org");
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await page.WaitForInteractivityAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get contacts: Early vote reminder" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Send texts: Early vote reminder" })).ToBeVisibleAsync();
+        await page.SaveScreenshotAsync("texting-home");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Send texts: Early vote reminder" }).ClickAsync();
+        var send = page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true });
+        await Expect(send).ToBeFocusedAsync();
+        await page.SaveScreenshotAsync("texting-send");
+        await send.ClickAsync();
+        await Expect(page.GetByText("Sent 1 of 2")).ToBeVisibleAsync();
+        await send.DblClickAsync();
+        await Expect(page.GetByText("All sent. Thank you!")).ToBeVisibleAsync();
+        Assert.Equal(2, (await server.OutboundMessagesAsync(slug, MessageKind.Initial)).Count);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Go to conversations" }).ClickAsync();
+        await page.Locator("[data-live=true]").WaitForAsync();
+        await server.InjectInboundAsync(slug, "+16145550201", "Yes! I'm voting Thursday after work. Where is the closest site to Elm St?");
+        var maria = page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link).Filter(new() { HasText = "Maria Gonzalez-Whitaker" });
+        await Expect(maria).ToContainTextAsync("Needs response");
+        await Expect(page.GetByText("New reply from Maria Gonzalez-Whitaker")).ToBeVisibleAsync();
+        await Expect(page.GetByText("1 new", new() { Exact = true })).ToBeVisibleAsync();
+        await page.SaveScreenshotAsync("texting-inbox");
+
+        await maria.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Log, new() { Name = "Messages" })).ToContainTextAsync("Where is the closest site");
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" })).ToBeHiddenAsync();
+        await page.SaveScreenshotAsync("texting-thread");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Inbox", Exact = true }).ClickAsync();
+        await server.InjectInboundAsync(slug, "+16145550202", "wrong number, please take me off your list");
+        var ben = page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link).Filter(new() { HasText = "Ben Okoro" });
+        await Expect(ben).ToContainTextAsync("Needs response");
+        await ben.ClickAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "Likely opt-out" }).GetByRole(AriaRole.Button, new() { Name = "Opt out" }).ClickAsync();
+        await Expect(page.GetByText("This person opted out; nothing more can be sent to them.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send reply" })).ToHaveCountAsync(0);
+        Assert.True(await server.IsOptedOutAsync(slug, "+16145550202"));
+
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await page.WaitForInteractivityAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get more contacts: Early vote reminder" }).ClickAsync();
+        await Expect(page.GetByText("Every contact in this campaign has been assigned. Thank you!")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_texter_asking_for_contacts_at_night_is_told_when_texting_opens()
+    {
+        var owner = await server.CreateUserAsync("nia@example.org", "Nia Brooks");
+        var slug = await server.CreateOrganizationAsync("Brooks for Sheriff", owner);
+        await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("lee@example.org", "Lee Park"), OrgRole.Texter);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Night owls", "Hi {firstName}, it's {texterFirstName} with {orgName}. Reply STOP to opt out");
+        await server.SeedContactsAsync(slug, campaignId, 3, ("Sam", "Night", "+16145550301"));
+        await server.ChangeCampaignStatusAsync(slug, owner, campaignId, ChangeCampaignStatus.Transition.Launch);
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("lee@example.org");
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await page.WaitForInteractivityAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get contacts: Night owls" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "outside their texting hours" })).ToContainTextAsync("The next window opens at");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Send texts: Night owls" })).ToHaveCountAsync(0);
+    }
+}
