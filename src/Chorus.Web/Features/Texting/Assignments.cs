@@ -47,8 +47,9 @@ public static class Assignments
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var assignment = await GetOrCreateAsync(db, current.Id!.Value, campaignId, userId, now, ct);
-        var mine = db.Contacts.Where(c => c.AssignmentId == assignment.Id);
+        // The assignment is created only once there is something to give, so a refusal leaves nothing behind.
+        var existingId = await db.Assignments.Where(a => a.CampaignId == campaignId && a.TexterUserId == userId).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+        var mine = db.Contacts.Where(c => c.AssignmentId != null && c.AssignmentId == existingId);
         if (campaign.RequireRepliesBeforeMore && await mine.CountAsync(c => c.ConversationStatus == ConversationStatus.NeedsResponse, ct) is > 0 and var waiting)
         {
             return Failure.Conflict($"Answer your {waiting} waiting {(waiting == 1 ? "reply" : "replies")} first; then you can get more contacts.");
@@ -89,6 +90,14 @@ public static class Assignments
             }
         }
 
+        if (open.Count == 0)
+        {
+            return Failure.Conflict(nextOpen is { } opens
+                ? $"No contact can be texted right now: it is outside their texting hours. The next window opens at {opens.UtcDateTime:yyyy-MM-dd HH:mm} UTC."
+                : "No contact can be texted right now.");
+        }
+
+        var assignment = await GetOrCreateAsync(db, current.Id!.Value, campaignId, userId, now, ct);
         var batchId = Guid.NewGuid();
         var claimed = 0;
         foreach (var (zones, state) in open)

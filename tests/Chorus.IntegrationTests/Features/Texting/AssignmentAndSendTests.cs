@@ -136,11 +136,13 @@ public sealed class AssignmentAndSendTests
         var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
 
         var refused = await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct);
+        var assignmentsAfterRefusal = await app.Seed.CountAsync(db => db.Assignments.IgnoreQueryFilters());
         app.Clock.Advance(TimeSpan.FromHours(4));
         var granted = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
 
         var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("2026-11-03 19:00 UTC", problem.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, assignmentsAfterRefusal);
         Assert.Equal(4, granted.Contacts.Count);
     }
 
