@@ -11,9 +11,34 @@ namespace Chorus.Features.Audit;
 /// </summary>
 public static class AuditChain
 {
-    public static async Task SealPendingAsync(AppDbContext db, CancellationToken ct)
+    /// <summary>
+    /// The entries waiting to be saved, per organization in the order they are chained; refuses any attempt to
+    /// change or remove a stored entry (the record is append-only). One pass over the tracked audit entries: call it
+    /// after <see cref="Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker.DetectChanges"/> with automatic
+    /// detection off, as <see cref="AppDbContext"/> does, so that it does not scan every tracked entity again.
+    /// </summary>
+    public static IReadOnlyList<(Guid OrganizationId, List<AuditEvent> Entries)> Pending(AppDbContext db)
     {
-        var pending = PendingByOrganization(db);
+        List<AuditEvent>? added = null;
+        foreach (var entry in db.ChangeTracker.Entries<AuditEvent>())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Modified or EntityState.Deleted:
+                    throw new InvalidOperationException("Audit events are append-only; they cannot be changed or deleted.");
+                case EntityState.Added:
+                    (added ??= []).Add(entry.Entity);
+                    break;
+            }
+        }
+
+        return added is null
+            ? []
+            : [.. added.GroupBy(e => e.OrganizationId).Select(g => (g.Key, g.OrderBy(e => e.OccurredUtc).ThenBy(e => e.Id).ToList()))];
+    }
+
+    public static async Task SealAsync(AppDbContext db, IReadOnlyList<(Guid OrganizationId, List<AuditEvent> Entries)> pending, CancellationToken ct)
+    {
         foreach (var (organizationId, entries) in pending)
         {
             var last = await db.AuditEvents.IgnoreQueryFilters()
@@ -25,9 +50,9 @@ public static class AuditChain
         }
     }
 
-    public static void SealPending(AppDbContext db)
+    public static void Seal(AppDbContext db, IReadOnlyList<(Guid OrganizationId, List<AuditEvent> Entries)> pending)
     {
-        foreach (var (organizationId, entries) in PendingByOrganization(db))
+        foreach (var (organizationId, entries) in pending)
         {
             var last = db.AuditEvents.IgnoreQueryFilters()
                 .Where(e => e.OrganizationId == organizationId)
@@ -44,28 +69,6 @@ public static class AuditChain
     /// </summary>
     public static bool IsSequenceCollision(DbUpdateException exception) =>
         exception.InnerException?.Message.Contains("AuditEvents", StringComparison.Ordinal) ?? true;
-
-    public static IReadOnlyList<Guid> PendingOrganizations(AppDbContext db) =>
-        [.. db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.OrganizationId).Distinct()];
-
-    public static bool HasPending(AppDbContext db) =>
-        db.ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added);
-
-    /// <summary>The record is append-only: refuse any attempt to change or remove a stored entry.</summary>
-    public static void EnsureAppendOnly(AppDbContext db)
-    {
-        if (db.ChangeTracker.Entries<AuditEvent>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
-        {
-            throw new InvalidOperationException("Audit events are append-only; they cannot be changed or deleted.");
-        }
-    }
-
-    private static List<(Guid OrganizationId, List<AuditEvent> Entries)> PendingByOrganization(AppDbContext db) =>
-        [.. db.ChangeTracker.Entries<AuditEvent>()
-            .Where(e => e.State == EntityState.Added)
-            .Select(e => e.Entity)
-            .GroupBy(e => e.OrganizationId)
-            .Select(g => (g.Key, g.OrderBy(e => e.OccurredUtc).ThenBy(e => e.Id).ToList()))];
 
     private static void Chain(List<AuditEvent> entries, long lastSequence, string lastHash)
     {

@@ -18,6 +18,7 @@ public static class MessagingModule
         services.AddTwilioProvider();
         services.AddSingleton<PublicAddress>();
         services.AddSingleton<MessagingAccounts>();
+        services.AddSingleton<MessagingSettingsCache>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<MessageDispatcher>();
         services.AddSingleton<Reconciler>();

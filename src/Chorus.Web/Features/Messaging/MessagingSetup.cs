@@ -43,7 +43,8 @@ public static partial class MessagingSetup
     }
 
     public static async Task<Outcome<Response>> UpdateAsync(
-        Request request, AuditActor actor, CurrentOrganization current, AppDbContext db, MessagingAccounts accounts, string baseUrl, TimeProvider clock, CancellationToken ct)
+        Request request, AuditActor actor, CurrentOrganization current, AppDbContext db, MessagingAccounts accounts, MessagingSettingsCache cache,
+        string baseUrl, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var settings = await accounts.GetOrCreateAsync(db, current.Id!.Value, now, ct);
@@ -102,6 +103,7 @@ public static partial class MessagingSetup
             limits = request.Limits,
         }, now);
         await db.SaveChangesAsync(ct);
+        cache.Invalidate(settings.OrganizationId);
         return View(settings, current.Slug!, baseUrl);
     }
 
@@ -248,10 +250,10 @@ public static partial class MessagingSetup
         TypedResults.Ok(await GetAsync(current, db, accounts, options.Value.BaseUrlFor(http), clock, ct));
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandlePutAsync(
-        Request request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, MessagingAccounts accounts, HttpRequest http,
+        Request request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, MessagingAccounts accounts, MessagingSettingsCache cache, HttpRequest http,
         Microsoft.Extensions.Options.IOptions<Infrastructure.Hosting.ChorusOptions> options, TimeProvider clock, CancellationToken ct)
     {
-        var outcome = await UpdateAsync(request, user.AsAuditActor(), current, db, accounts, options.Value.BaseUrlFor(http), clock, ct);
+        var outcome = await UpdateAsync(request, user.AsAuditActor(), current, db, accounts, cache, options.Value.BaseUrlFor(http), clock, ct);
         return outcome.Failure is { } f ? f.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 

@@ -29,17 +29,20 @@ public sealed class InboundProcessor(IMessageEvents events, OutboxSignal outbox,
     private const int MaxAttempts = 6;
 
     public async Task<InboundOutcome> ReceiveAsync(
-        AppDbContext db, MessagingSettings settings, string organizationName, string provider, TwilioWebhook.Inbound inbound, CancellationToken ct)
+        AppDbContext db, MessagingSettings settings, string organizationName, KeywordRules rules, string provider, TwilioWebhook.Inbound inbound,
+        CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
-            if (await db.Messages.IgnoreQueryFilters().AnyAsync(m => m.OrganizationId == settings.OrganizationId && m.ProviderMessageId == inbound.ProviderMessageId, ct))
+            // The first attempt skips the look-up: the unique index on (OrganizationId, ProviderMessageId) refuses a
+            // copy that was stored before, that save rolls back whole (opt-out included), and the retry finds it here.
+            if (attempt > 1 && await db.Messages.IgnoreQueryFilters().AnyAsync(m => m.OrganizationId == settings.OrganizationId && m.ProviderMessageId == inbound.ProviderMessageId, ct))
             {
                 return InboundOutcome.Duplicate;
             }
 
-            var (message, queued, keyword) = await StageAsync(db, settings, organizationName, provider, inbound, ct);
+            var (message, queued, keyword) = await StageAsync(db, settings, organizationName, rules, provider, inbound, ct);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -63,7 +66,8 @@ public sealed class InboundProcessor(IMessageEvents events, OutboxSignal outbox,
     }
 
     private async Task<(Message Message, bool Queued, KeywordKind Keyword)> StageAsync(
-        AppDbContext db, MessagingSettings settings, string organizationName, string provider, TwilioWebhook.Inbound inbound, CancellationToken ct)
+        AppDbContext db, MessagingSettings settings, string organizationName, KeywordRules rules, string provider, TwilioWebhook.Inbound inbound,
+        CancellationToken ct)
     {
         var organizationId = settings.OrganizationId;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -105,7 +109,7 @@ public sealed class InboundProcessor(IMessageEvents events, OutboxSignal outbox,
             contact.LastMessageUtc = now;
         }
 
-        var match = KeywordMatcher.Match(inbound.Body, Rules(settings));
+        var match = KeywordMatcher.Match(inbound.Body, rules);
         var providerAnswered = provider == MessagingSettings.Twilio && settings.TwilioAnswersKeywords && match.ProviderAnswers;
         var voter = new AuditActor(null, $"voter {inbound.From}");
         var reply = (string?)null;
@@ -169,9 +173,6 @@ public sealed class InboundProcessor(IMessageEvents events, OutboxSignal outbox,
 
         return (message, reply is not null, kind);
     }
-
-    public static KeywordRules Rules(MessagingSettings settings) =>
-        KeywordRules.Parse(settings.OptOutKeywords, settings.OptInKeywords, settings.HelpKeywords, settings.LikelyOptOutPhrases);
 
     /// <summary>
     /// The conversation a reply answers: the organization's most recent contact with this number that was texted from

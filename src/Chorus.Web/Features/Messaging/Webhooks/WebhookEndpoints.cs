@@ -31,13 +31,16 @@ public static class WebhookEndpoints
         return app;
     }
 
-    private sealed record Verified(MessagingSettings Settings, string OrganizationName, Dictionary<string, StringValues> Form);
+    private sealed record Verified(MessagingSettingsCache.Entry Organization, Dictionary<string, StringValues> Form)
+    {
+        public MessagingSettings Settings => Organization.Settings;
+    }
 
     private static async Task<IResult> HandleInboundAsync(
-        string provider, string org, HttpRequest request, AppDbContext db, CurrentOrganization current, MessagingAccounts accounts,
-        InboundProcessor processor, IOptions<ChorusOptions> options, TimeProvider clock, CancellationToken ct)
+        string provider, string org, HttpRequest request, AppDbContext db, CurrentOrganization current, MessagingSettingsCache organizations,
+        InboundProcessor processor, IOptions<ChorusOptions> options, CancellationToken ct)
     {
-        var (verified, refusal) = await VerifyAsync(provider, org, request, db, current, accounts, options.Value, clock, ct);
+        var (verified, refusal) = await VerifyAsync(provider, org, request, db, current, organizations, options.Value, ct);
         if (verified is null)
         {
             return refusal!;
@@ -49,15 +52,15 @@ public static class WebhookEndpoints
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The webhook is missing what an inbound message needs.", detail: error);
         }
 
-        await processor.ReceiveAsync(db, verified.Settings, verified.OrganizationName, provider, inbound, ct);
+        await processor.ReceiveAsync(db, verified.Settings, verified.Organization.OrganizationName, verified.Organization.Rules, provider, inbound, ct);
         return Results.Content(EmptyTwiml, "text/xml");
     }
 
     private static async Task<IResult> HandleStatusAsync(
-        string provider, string org, HttpRequest request, AppDbContext db, CurrentOrganization current, MessagingAccounts accounts,
+        string provider, string org, HttpRequest request, AppDbContext db, CurrentOrganization current, MessagingSettingsCache organizations,
         IMessageEvents events, IOptions<ChorusOptions> options, TimeProvider clock, CancellationToken ct)
     {
-        var (verified, refusal) = await VerifyAsync(provider, org, request, db, current, accounts, options.Value, clock, ct);
+        var (verified, refusal) = await VerifyAsync(provider, org, request, db, current, organizations, options.Value, ct);
         if (verified is null)
         {
             return refusal!;
@@ -121,18 +124,18 @@ public static class WebhookEndpoints
     private static string Detail(string providerStatus) => providerStatus.Length <= 40 ? providerStatus : providerStatus[..40];
 
     private static async Task<(Verified? Verified, IResult? Refusal)> VerifyAsync(
-        string provider, string org, HttpRequest request, AppDbContext db, CurrentOrganization current, MessagingAccounts accounts,
-        ChorusOptions options, TimeProvider clock, CancellationToken ct)
+        string provider, string org, HttpRequest request, AppDbContext db, CurrentOrganization current, MessagingSettingsCache organizations,
+        ChorusOptions options, CancellationToken ct)
     {
         if (provider is not (MessagingSettings.Simulator or MessagingSettings.Twilio))
         {
             return (null, Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No provider named '{provider}'."));
         }
 
-        var organization = await db.Organizations.AsNoTracking().Where(o => o.Slug == org).Select(o => new { o.Id, o.Slug, o.Name }).FirstOrDefaultAsync(ct);
+        var (organization, cached) = await organizations.GetAsync(db, org, fresh: false, ct);
         if (organization is null)
         {
-            return (null, Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such organization."));
+            return (null, NoSuchOrganization());
         }
 
         if (request.ContentLength > MaxBodyBytes)
@@ -160,18 +163,31 @@ public static class WebhookEndpoints
             return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form body cannot be read.", detail: ex.Message));
         }
 
-        current.Set(organization.Id, organization.Slug, null);
-        var settings = await accounts.GetOrCreateAsync(db, organization.Id, clock.GetUtcNow().UtcDateTime, ct);
-        var baseUrl = options.BaseUrlFor(request);
-        var account = accounts.Account(settings, organization.Slug, provider, baseUrl);
-        var url = baseUrl + request.PathBase + request.Path + request.QueryString;
+        var url = options.BaseUrlFor(request) + request.PathBase + request.Path + request.QueryString;
         var parameters = form.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
-        if (account is null || !TwilioSignature.IsValid(url, parameters, account.AuthToken, request.Headers[TwilioSignature.Header]))
+        var signature = request.Headers[TwilioSignature.Header];
+        if (!IsSigned(organization) && cached)
+        {
+            // The secret may have changed on another instance since it was cached: read it again before refusing.
+            (organization, _) = await organizations.GetAsync(db, org, fresh: true, ct);
+            if (organization is null)
+            {
+                return (null, NoSuchOrganization());
+            }
+        }
+
+        if (!IsSigned(organization))
         {
             return (null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The request's signature does not match.",
                 detail: $"{TwilioSignature.Header} must be the signature of {url} and its form parameters with this organization's {provider} credentials."));
         }
 
-        return (new Verified(settings, organization.Name, parameters), null);
+        current.Set(organization.OrganizationId, organization.Slug, null);
+        return (new Verified(organization, parameters), null);
+
+        bool IsSigned(MessagingSettingsCache.Entry entry) =>
+            entry.SigningSecret(provider) is { } secret && TwilioSignature.IsValid(url, parameters, secret, signature);
     }
+
+    private static IResult NoSuchOrganization() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such organization.");
 }
