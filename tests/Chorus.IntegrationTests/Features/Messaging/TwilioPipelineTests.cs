@@ -17,7 +17,7 @@ public sealed class TwilioPipelineTests
 
     private static async Task<(ChorusApp App, FakeTwilio Twilio, TestOrg Org, Guid ContactId)> StartAsync(DatabaseProvider provider)
     {
-        var app = await ChorusApp.StartAsync(provider, services => services.Configure<TwilioProviderOptions>(o => o.RequestTimeout = TimeSpan.FromSeconds(1)));
+        var app = await ChorusApp.StartAsync(provider, services => services.Configure<TwilioProviderOptions>(o => o.RequestTimeout = TimeSpan.FromSeconds(5)));
         // Twilio's clock and ours agree, as they do in life (the reconciler looks messages up by time).
         var twilio = await FakeTwilio.StartAsync(clock: app.Clock);
         var org = await app.Seed.OrganizationAsync();

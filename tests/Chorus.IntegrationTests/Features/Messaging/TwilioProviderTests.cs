@@ -11,7 +11,8 @@ namespace Chorus.IntegrationTests.Features.Messaging;
 /// <summary>The real <see cref="TwilioSmsProvider"/> over real HTTP against <see cref="FakeTwilio"/>.</summary>
 public sealed class TwilioProviderTests : IAsyncLifetime
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
+    // Generous enough for a loaded CI machine answering on loopback; the hang tests wait this long.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(3);
     private const string Voter = "+15005550006";
     private const string OurNumber = "+15017122661";
     private const string Callback = "https://chorus.example.org/webhooks/twilio/friends-of-maria/status";
