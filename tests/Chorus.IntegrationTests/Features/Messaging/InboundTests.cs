@@ -105,6 +105,44 @@ public sealed class InboundTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_secret_rotated_by_another_instance_is_accepted_at_once_and_the_old_one_refused(DatabaseProvider provider)
+    {
+        var (app, org, _, token) = await TextedContactAsync(provider);
+        await using var _ = app;
+        (await PostWebhookAsync(app, InboundPath(org), Inbound("SMbefore", Voter, OurNumber, "first"), token)).EnsureSuccessStatusCode();
+        var accounts = app.Services.GetRequiredService<MessagingAccounts>();
+        // Written straight to the database, as another instance would: this instance's cache is not told.
+        await app.WithDbAsync(async db =>
+        {
+            var settings = await db.MessagingSettings.IgnoreQueryFilters().SingleAsync(s => s.OrganizationId == org.Id, Ct);
+            settings.SimulatorSecretProtected = accounts.Protect("rotated-secret");
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var rotated = await PostWebhookAsync(app, InboundPath(org), Inbound("SMrotated", Voter, OurNumber, "second"), "rotated-secret");
+        var old = await PostWebhookAsync(app, InboundPath(org), Inbound("SMold", Voter, OurNumber, "third"), token);
+
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, old.StatusCode);
+    }
+
+    [Theory, BothDatabases]
+    public async Task Keywords_saved_in_the_settings_apply_to_the_very_next_webhook(DatabaseProvider provider)
+    {
+        var (app, org, _, token) = await TextedContactAsync(provider);
+        await using var _ = app;
+        (await PostWebhookAsync(app, InboundPath(org), Inbound("SMbefore", Voter, OurNumber, "sayonara"), token)).EnsureSuccessStatusCode();
+        var before = await OptedOutAsync(app, org, Voter);
+        await (await PutMessagingAsync(org, new { provider = "simulator", keywords = new { optOut = new[] { "SAYONARA" } } }))
+            .ShouldHaveStatusAsync(HttpStatusCode.OK);
+
+        (await PostWebhookAsync(app, InboundPath(org), Inbound("SMafter", Voter, OurNumber, "sayonara"), token)).EnsureSuccessStatusCode();
+
+        Assert.False(before);
+        Assert.True(await OptedOutAsync(app, org, Voter));
+    }
+
+    [Theory, BothDatabases]
     public async Task A_provider_that_answers_stop_itself_gets_no_second_confirmation_but_stop_all_does(DatabaseProvider provider)
     {
         var (app, org, _, _) = await TextedContactAsync(provider);
