@@ -138,6 +138,18 @@ public sealed class MessageStatusChange : IOrganizationOwned
 
     public int? ErrorCode { get; init; }
     public DateTime OccurredUtc { get; init; }
+
+    /// <summary>Adds a step to <paramref name="message"/>'s history, saved with the caller's next save.</summary>
+    public static void Record(AppDbContext db, Message message, MessageStatus status, string detail, DateTime occurredUtc, int? errorCode = null) =>
+        db.MessageStatusChanges.Add(new MessageStatusChange
+        {
+            OrganizationId = message.OrganizationId,
+            MessageId = message.Id,
+            Status = status,
+            Detail = detail,
+            ErrorCode = errorCode,
+            OccurredUtc = occurredUtc,
+        });
 }
 
 internal sealed class MessageStatusChangeConfiguration : IEntityTypeConfiguration<MessageStatusChange>

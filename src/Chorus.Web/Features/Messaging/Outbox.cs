@@ -61,14 +61,7 @@ public static class Outbox
             UpdatedUtc = nowUtc,
         };
         db.Messages.Add(message);
-        db.MessageStatusChanges.Add(new MessageStatusChange
-        {
-            OrganizationId = organizationId,
-            MessageId = message.Id,
-            Status = MessageStatus.Queued,
-            Detail = "queued",
-            OccurredUtc = nowUtc,
-        });
+        MessageStatusChange.Record(db, message, MessageStatus.Queued, "queued", nowUtc);
         AuditEvent.Record(db, organizationId, actor, "message.queued", $"message:{message.Id}",
             new { kind = kind.ToString(), phone, campaignId, contactId, segments = count.Segments }, nowUtc);
         return message;

@@ -35,15 +35,7 @@ public static class StatusUpdates
             message.Status = status;
             message.ErrorCode ??= errorCode;
             message.ErrorMessage ??= errorMessage ?? Describe(errorCode);
-            db.MessageStatusChanges.Add(new MessageStatusChange
-            {
-                OrganizationId = message.OrganizationId,
-                MessageId = message.Id,
-                Status = status,
-                Detail = detail,
-                ErrorCode = errorCode,
-                OccurredUtc = nowUtc,
-            });
+            MessageStatusChange.Record(db, message, status, detail, nowUtc, errorCode);
             await ActOnErrorAsync(db, message, errorCode, nowUtc, ct);
             changed = true;
         }

@@ -55,14 +55,7 @@ public static class Suppression
             message.Status = MessageStatus.Canceled;
             message.ErrorMessage = reason;
             message.UpdatedUtc = nowUtc;
-            db.MessageStatusChanges.Add(new MessageStatusChange
-            {
-                OrganizationId = organizationId,
-                MessageId = message.Id,
-                Status = MessageStatus.Canceled,
-                Detail = "canceled",
-                OccurredUtc = nowUtc,
-            });
+            MessageStatusChange.Record(db, message, MessageStatus.Canceled, "canceled", nowUtc);
         }
     }
 }

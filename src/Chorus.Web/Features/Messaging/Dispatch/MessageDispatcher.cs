@@ -279,15 +279,7 @@ public sealed class MessageDispatcher(
         message.ClaimToken = null;
         message.ErrorMessage = reason;
         message.UpdatedUtc = now;
-        db.MessageStatusChanges.Add(new MessageStatusChange
-        {
-            OrganizationId = message.OrganizationId,
-            MessageId = message.Id,
-            Status = status,
-            Detail = detail,
-            ErrorCode = message.ErrorCode,
-            OccurredUtc = now,
-        });
+        MessageStatusChange.Record(db, message, status, detail, now, message.ErrorCode);
     }
 
     /// <summary>Sticky sender: a contact's number hashes to the same pool number every time.</summary>

@@ -32,14 +32,7 @@ public sealed class Reconciler(IServiceScopeFactory scopes, MessagingAccounts ac
             message.ClaimToken = null;
             message.ErrorMessage = "The dispatcher stopped before the provider's answer was recorded.";
             message.UpdatedUtc = now;
-            db.MessageStatusChanges.Add(new MessageStatusChange
-            {
-                OrganizationId = message.OrganizationId,
-                MessageId = message.Id,
-                Status = MessageStatus.Unknown,
-                Detail = "orphaned",
-                OccurredUtc = now,
-            });
+            MessageStatusChange.Record(db, message, MessageStatus.Unknown, "orphaned", now);
         }
 
         await db.SaveChangesAsync(ct);
@@ -105,14 +98,7 @@ public sealed class Reconciler(IServiceScopeFactory scopes, MessagingAccounts ac
                     ? $"The outcome is unknown and the provider could not be asked: {u.Reason}"
                     : "The outcome was unknown and the provider has no record of it; it was probably not sent. Not resent automatically.";
                 message.UpdatedUtc = now;
-                db.MessageStatusChanges.Add(new MessageStatusChange
-                {
-                    OrganizationId = message.OrganizationId,
-                    MessageId = message.Id,
-                    Status = MessageStatus.NeedsReview,
-                    Detail = "needs-review",
-                    OccurredUtc = now,
-                });
+                MessageStatusChange.Record(db, message, MessageStatus.NeedsReview, "needs-review", now);
                 break;
         }
     }

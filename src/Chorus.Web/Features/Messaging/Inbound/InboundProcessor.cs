@@ -95,14 +95,7 @@ public sealed class InboundProcessor(IMessageEvents events, OutboxSignal outbox,
             UpdatedUtc = now,
         };
         db.Messages.Add(message);
-        db.MessageStatusChanges.Add(new MessageStatusChange
-        {
-            OrganizationId = organizationId,
-            MessageId = message.Id,
-            Status = MessageStatus.Received,
-            Detail = "received",
-            OccurredUtc = now,
-        });
+        MessageStatusChange.Record(db, message, MessageStatus.Received, "received", now);
         if (contact is not null)
         {
             contact.LastInboundUtc = now;
