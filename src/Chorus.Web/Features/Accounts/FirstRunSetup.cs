@@ -3,8 +3,6 @@ using Chorus.Features.Audit;
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -76,8 +74,8 @@ public static class FirstRunSetup
 
 /// <summary>Prints the set-up link once the server listens, while the instance has no accounts.</summary>
 internal sealed class FirstRunSetupAnnouncer(
-    IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, IServer server, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<Infrastructure.Hosting.ChorusOptions> options, ILogger<FirstRunSetupAnnouncer> logger) : IHostedService
+    IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, Infrastructure.Hosting.PublicAddress address, TimeProvider clock,
+    ILogger<FirstRunSetupAnnouncer> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -97,10 +95,7 @@ internal sealed class FirstRunSetupAnnouncer(
             }
 
             var token = await FirstRunSetup.IssueTokenAsync(db, clock, ct);
-            var baseUrl = !string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl)
-                ? options.Value.PublicBaseUrl.TrimEnd('/')
-                : (server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5000").Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal);
-            var link = $"{baseUrl}/setup?token={token}";
+            var link = $"{address.BaseUrl}/setup?token={token}";
             logger.LogWarning("Chorus has no accounts yet. Open the one-time set-up link to create the first account and organization: {SetupLink}", link);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -3,10 +3,7 @@ using Chorus.Features.Messaging.Providers;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Hosting;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Chorus.Features.Messaging;
 
@@ -75,35 +72,5 @@ public sealed class MessagingAccounts(IDataProtectionProvider protection, IEnume
                 settings.TwilioApiBaseUrl, baseUrl),
             _ => null,
         };
-    }
-}
-
-/// <summary>
-/// Where providers reach this instance: <c>Chorus:PublicBaseUrl</c> when set (behind a proxy it must be), else the
-/// address the server listens on. Webhook requests verify against their own URL instead (see the webhook endpoints).
-/// </summary>
-public sealed class PublicAddress(IOptions<ChorusOptions> options, IServer server)
-{
-    public string BaseUrl
-    {
-        get
-        {
-            if (!string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl))
-            {
-                return options.Value.PublicBaseUrl.TrimEnd('/');
-            }
-
-            var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-            if (listening is null)
-            {
-                return "http://localhost";
-            }
-
-            return listening.Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
-                .Replace("://[::]", "://localhost", StringComparison.Ordinal)
-                .Replace("://+", "://localhost", StringComparison.Ordinal)
-                .Replace("://*", "://localhost", StringComparison.Ordinal)
-                .TrimEnd('/');
-        }
     }
 }

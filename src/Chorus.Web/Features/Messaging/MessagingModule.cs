@@ -16,7 +16,6 @@ public static class MessagingModule
         services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section);
         services.AddSimulatorProvider(builder.Configuration);
         services.AddTwilioProvider();
-        services.AddSingleton<PublicAddress>();
         services.AddSingleton<MessagingAccounts>();
         services.AddSingleton<MessagingSettingsCache>();
         services.AddSingleton<OutboxSignal>();

@@ -50,8 +50,12 @@ public static class SendInitialMessage
             return (Next?)null;
         }
 
-        var remaining = await unsent.CountAsync(ct);
-        var total = await db.Contacts.CountAsync(c => c.AssignmentId == assignment.Id, ct);
+        // Both progress numbers in one query: it runs for every contact a texter sends.
+        var counts = await db.Contacts.Where(c => c.AssignmentId == assignment.Id)
+            .GroupBy(c => 1)
+            .Select(g => new { Total = g.Count(), Remaining = g.Count(c => c.ConversationStatus == ConversationStatus.NotContacted) })
+            .FirstAsync(ct);
+        var (remaining, total) = (counts.Remaining, counts.Total);
         var text = message.Render(contact);
         var count = SegmentCounter.Count(text);
         var blocked = await WhyNotNowAsync(contact, campaign, db, clock, ct);

@@ -17,6 +17,7 @@ public static class PlatformModule
         builder.WebHost.UseStaticWebAssets();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PublicAddress>();
         builder.Services.AddOptions<ChorusOptions>().BindConfiguration(ChorusOptions.Section).ValidateOnStart();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier));

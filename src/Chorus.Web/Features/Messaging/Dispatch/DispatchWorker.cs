@@ -44,33 +44,5 @@ public sealed class DispatchWorker(MessageDispatcher dispatcher, Reconciler reco
     }
 }
 
-/// <summary>Wakes this instance's dispatcher as soon as something is queued here, instead of at its next poll.</summary>
-public sealed class OutboxSignal : IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
-
-    public void Dispose() => _signal.Dispose();
-
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        try
-        {
-            await _signal.WaitAsync(timeout, ct);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-}
+/// <summary>Wakes this instance's dispatcher as soon as something is queued here.</summary>
+public sealed class OutboxSignal : Infrastructure.Hosting.WorkSignal;
