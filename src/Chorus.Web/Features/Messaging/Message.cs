@@ -118,6 +118,8 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.HasIndex(m => new { m.Status, m.NotBeforeUtc });
         builder.HasIndex(m => new { m.OrganizationId, m.Phone, m.CreatedUtc });
         builder.HasIndex(m => new { m.ContactId, m.CreatedUtc });
+        // Recent activity (who is texting now) and time-ranged reports.
+        builder.HasIndex(m => new { m.OrganizationId, m.CreatedUtc });
 
         // At most one first message per contact per campaign (invariant 3), whatever races the senders run.
         builder.HasIndex(m => m.ContactId).IsUnique().HasFilter("\"Kind\" = 0").HasDatabaseName("IX_Messages_OneInitialPerContact");

@@ -11,9 +11,13 @@ namespace Chorus.Features.Organizations;
 /// <summary>A signed-in person joins an organization through a join link.</summary>
 public static class AcceptJoinLink
 {
-    public sealed record LinkInfo(string OrganizationName, string OrganizationSlug, OrgRole Role, string? Unusable);
+    public sealed record LinkInfo(string OrganizationName, string OrganizationSlug, OrgRole Role, string? Unusable, Guid? CampaignId = null, string? CampaignTitle = null);
 
-    public sealed record Response(string Slug, string Name, OrgRole Role, bool AlreadyMember);
+    public sealed record Response(string Slug, string Name, OrgRole Role, bool AlreadyMember, Guid? CampaignId = null)
+    {
+        /// <summary>Where the person goes next: the campaign's texting for a campaign link, else the organization.</summary>
+        public string LandingPath => CampaignId is { } c ? $"/orgs/{Slug}/texting?campaign={c}" : $"/orgs/{Slug}";
+    }
 
     /// <summary>What a link offers, for the page a person lands on before they sign up or log in.</summary>
     public static Task<LinkInfo?> DescribeAsync(string code, AppDbContext db, TimeProvider clock, CancellationToken ct)
@@ -26,7 +30,9 @@ public static class AcceptJoinLink
                 x.Link.RevokedUtc != null ? "revoked"
                 : x.Link.ExpiresUtc != null && x.Link.ExpiresUtc <= now ? "expired"
                 : x.Link.MaxUses != null && x.Link.Uses >= x.Link.MaxUses ? "used-up"
-                : null))
+                : null,
+                x.Link.CampaignId,
+                db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == x.Link.CampaignId).Select(c => c.Title).FirstOrDefault()))
             .FirstOrDefaultAsync(ct);
     }
 
@@ -47,7 +53,7 @@ public static class AcceptJoinLink
         if (existing is not null)
         {
             // Never downgrade (or upgrade) someone who is already a member.
-            return new Response(organization.Slug, organization.Name, existing.Role, AlreadyMember: true);
+            return new Response(organization.Slug, organization.Name, existing.Role, AlreadyMember: true, link.CampaignId);
         }
 
         if (link.Unusable(now) is { } why)
@@ -68,10 +74,10 @@ public static class AcceptJoinLink
 
         db.Memberships.Add(new Membership { OrganizationId = link.OrganizationId, UserId = userId, Role = link.Role, CreatedUtc = now });
         AuditEvent.Record(db, link.OrganizationId, new AuditActor(userId, actorName), "member.joined", $"user:{userId}",
-            new { role = link.Role.ToString(), joinLink = link.Id }, now);
+            new { role = link.Role.ToString(), joinLink = link.Id, campaignId = link.CampaignId }, now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return new Response(organization.Slug, organization.Name, link.Role, AlreadyMember: false);
+        return new Response(organization.Slug, organization.Name, link.Role, AlreadyMember: false, link.CampaignId);
     }
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string code, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct)

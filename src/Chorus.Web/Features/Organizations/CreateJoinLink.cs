@@ -6,6 +6,7 @@ using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Hosting;
 using Chorus.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Chorus.Features.Organizations;
@@ -15,9 +16,9 @@ public static class CreateJoinLink
     public const int MaxUsesLimit = 100_000;
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(365);
 
-    public sealed record Request(OrgRole? Role, DateTime? ExpiresUtc, [property: Range(1, MaxUsesLimit)] int? MaxUses);
+    public sealed record Request(OrgRole? Role, DateTime? ExpiresUtc, [property: Range(1, MaxUsesLimit)] int? MaxUses, Guid? CampaignId = null);
 
-    public sealed record Response(Guid Id, string Code, string Url, OrgRole Role, DateTime? ExpiresUtc, int? MaxUses, int Uses, DateTime CreatedUtc, DateTime? RevokedUtc);
+    public sealed record Response(Guid Id, string Code, string Url, OrgRole Role, DateTime? ExpiresUtc, int? MaxUses, int Uses, DateTime CreatedUtc, DateTime? RevokedUtc, Guid? CampaignId);
 
     public static async Task<Outcome<JoinLink>> ExecuteAsync(Request request, AuditActor actor, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -48,8 +49,15 @@ public static class CreateJoinLink
             return Failure.Invalid($"The use limit must be between 1 and {MaxUsesLimit}.", "maxUses");
         }
 
+        if (request.CampaignId is { } campaignId
+            && !await db.Campaigns.AnyAsync(c => c.Id == campaignId && c.Status != Campaigns.CampaignStatus.Archived, ct))
+        {
+            return Failure.Invalid("The campaign is not one of this organization's current campaigns.", "campaignId");
+        }
+
         var link = new JoinLink
         {
+            CampaignId = request.CampaignId,
             OrganizationId = organizationId,
             Code = JoinLink.NewCode(),
             Role = role,
@@ -60,13 +68,13 @@ public static class CreateJoinLink
         };
         db.JoinLinks.Add(link);
         AuditEvent.Record(db, organizationId, actor, "join_link.created", $"join_link:{link.Id}",
-            new { role = role.ToString(), link.ExpiresUtc, link.MaxUses }, now);
+            new { role = role.ToString(), link.ExpiresUtc, link.MaxUses, link.CampaignId }, now);
         await db.SaveChangesAsync(ct);
         return link;
     }
 
     public static Response ToResponse(JoinLink link, string baseUrl) =>
-        new(link.Id, link.Code, $"{baseUrl}/join/{link.Code}", link.Role, link.ExpiresUtc, link.MaxUses, link.Uses, link.CreatedUtc, link.RevokedUtc);
+        new(link.Id, link.Code, $"{baseUrl}/join/{link.Code}", link.Role, link.ExpiresUtc, link.MaxUses, link.Uses, link.CreatedUtc, link.RevokedUtc, link.CampaignId);
 
     public static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         Request request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, TimeProvider clock,

@@ -16,6 +16,9 @@ public sealed class JoinLink : IOrganizationOwned
     public Guid OrganizationId { get; init; }
     public required string Code { get; init; }
     public OrgRole Role { get; init; } = OrgRole.Texter;
+
+    /// <summary>A campaign join link: after joining, the person lands on that campaign's texting, ready to start.</summary>
+    public Guid? CampaignId { get; init; }
     public DateTime? ExpiresUtc { get; init; }
     public int? MaxUses { get; init; }
     public int Uses { get; set; }

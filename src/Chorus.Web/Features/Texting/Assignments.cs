@@ -139,7 +139,7 @@ public static class Assignments
         return new BatchResponse(assignment.Id, campaignId, contacts);
     }
 
-    private static async Task<Assignment> GetOrCreateAsync(AppDbContext db, Guid organizationId, Guid campaignId, Guid userId, DateTime now, CancellationToken ct)
+    internal static async Task<Assignment> GetOrCreateAsync(AppDbContext db, Guid organizationId, Guid campaignId, Guid userId, DateTime now, CancellationToken ct)
     {
         if (await db.Assignments.FirstOrDefaultAsync(a => a.CampaignId == campaignId && a.TexterUserId == userId, ct) is { } existing)
         {

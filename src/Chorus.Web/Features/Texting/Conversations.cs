@@ -28,7 +28,16 @@ public static class Conversations
 
     public sealed record Item(
         Guid ContactId, Guid CampaignId, string FirstName, string LastName, string Phone, ConversationStatus Status, Guid? TexterId,
-        DateTime? LastMessageAt, DateTime? LastInboundAt, bool Escalated, IReadOnlyList<string> Tags);
+        DateTime? LastMessageAt, DateTime? LastInboundAt, bool Escalated, IReadOnlyList<string> Tags, string? EscalationReason = null)
+    {
+        /// <summary>The start of the conversation's last message, for inbox lists; null on a single conversation.</summary>
+        public Preview? Last { get; init; }
+    }
+
+    /// <summary>The start of a conversation's last message and who sent it.</summary>
+    public sealed record Preview(string Text, bool FromContact);
+
+    public const int PreviewLength = 120;
 
     public sealed record Page(List<Item> Items, int PageNumber, int PageSize, int Total);
 
@@ -57,49 +66,15 @@ public static class Conversations
     };
 
     public static async Task<Outcome<Page>> ListAsync(
-        Guid? campaignId, string? status, Guid? texterId, string? tag, string? q, bool? escalated, int? page, int? pageSize,
-        Guid userId, CurrentOrganization current, AppDbContext db, CancellationToken ct)
+        ConversationFilter filter, int? page, int? pageSize, Guid userId, CurrentOrganization current, AppDbContext db, CancellationToken ct)
     {
-        var statuses = StatusFilter(status);
-        if (statuses is [])
+        var filtered = filter.Apply(Visible(db, userId, current).Where(c => c.ConversationStatus != ConversationStatus.NotContacted), db);
+        if (filtered.Failure is { } failure)
         {
-            return Failure.Invalid("status is one of needs-response, open, closed, opted-out.", "status");
+            return failure;
         }
 
-        var query = Visible(db, userId, current).Where(c => c.ConversationStatus != ConversationStatus.NotContacted);
-        if (campaignId is { } campaign)
-        {
-            query = query.Where(c => c.CampaignId == campaign);
-        }
-
-        if (statuses is not null)
-        {
-            query = query.Where(c => statuses.Contains(c.ConversationStatus));
-        }
-
-        if (texterId is { } texter)
-        {
-            query = query.Where(c => c.TexterUserId == texter);
-        }
-
-        if (escalated is { } e)
-        {
-            query = query.Where(c => c.Escalated == e);
-        }
-
-        if (!string.IsNullOrWhiteSpace(tag))
-        {
-            var quoted = JsonSerializer.Serialize(tag.Trim());
-            query = query.Where(c => c.Tags.Contains(quoted));
-        }
-
-        if (!string.IsNullOrWhiteSpace(q) && q.Trim() is { Length: <= 100 } text)
-        {
-            // Names, numbers and what was said.
-            query = query.Where(c => c.FirstName.Contains(text) || c.LastName.Contains(text) || c.PhoneE164.Contains(text)
-                || db.Messages.Any(m => m.ContactId == c.Id && m.Body.Contains(text)));
-        }
-
+        var query = filtered.Value!;
         var number = Math.Max(1, page ?? 1);
         var size = Math.Clamp(pageSize ?? 50, 1, MaxPageSize);
         var total = await query.CountAsync(ct);
@@ -110,7 +85,13 @@ public static class Conversations
             .ThenByDescending(c => c.LastMessageUtc)
             .ThenBy(c => c.Id)
             .Skip((number - 1) * size).Take(size).ToListAsync(ct);
-        return new Page([.. contacts.Select(ToItem)], number, size, total);
+        var ids = contacts.Select(c => (Guid?)c.Id).ToList();
+        var previews = await db.Messages.AsNoTracking().Where(m => ids.Contains(m.ContactId))
+            .GroupBy(m => m.ContactId)
+            .Select(g => g.OrderByDescending(m => m.CreatedUtc).ThenByDescending(m => m.Id)
+                .Select(m => new { m.ContactId, Text = m.Body.Substring(0, PreviewLength), m.Direction }).First())
+            .ToDictionaryAsync(p => p.ContactId!.Value, p => new Preview(p.Text, p.Direction == MessageDirection.Inbound), ct);
+        return new Page([.. contacts.Select(c => ToItem(c) with { Last = previews.GetValueOrDefault(c.Id) })], number, size, total);
     }
 
     public static async Task<Outcome<Thread>> GetAsync(Guid contactId, Guid userId, CurrentOrganization current, AppDbContext db, CancellationToken ct)
@@ -323,7 +304,7 @@ public static class Conversations
 
     public static Item ToItem(Contact c) => new(
         c.Id, c.CampaignId, c.FirstName, c.LastName, c.PhoneE164, c.ConversationStatus, c.TexterUserId, c.LastMessageUtc, c.LastInboundUtc, c.Escalated,
-        string.IsNullOrEmpty(c.Tags) ? [] : JsonSerializer.Deserialize<List<string>>(c.Tags) ?? []);
+        string.IsNullOrEmpty(c.Tags) ? [] : JsonSerializer.Deserialize<List<string>>(c.Tags) ?? [], c.Escalated ? c.EscalationReason : null);
 }
 
 /// <summary>The HTTP face of <see cref="Conversations"/>.</summary>
@@ -347,9 +328,10 @@ public static class ConversationEndpoints
 
     private static IResult Result<T>(Outcome<T> outcome, Func<T, IResult> ok) => outcome.Failure is { } f ? f.ToProblem() : ok(outcome.Value!);
 
-    private static async Task<IResult> ListAsync(Guid? campaignId, string? status, Guid? texterId, string? tag, string? q, bool? escalated,
+    private static async Task<IResult> ListAsync(Guid? campaignId, string? status, Guid? texterId, string? tag, string? q, bool? escalated, DateTime? from, DateTime? to,
         [Range(1, int.MaxValue)] int? page, [Range(1, Conversations.MaxPageSize)] int? pageSize, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, CancellationToken ct) =>
-        Result(await Conversations.ListAsync(campaignId, status, texterId, tag, q, escalated, page, pageSize, user.UserId(), current, db, ct), TypedResults.Ok);
+        Result(await Conversations.ListAsync(new ConversationFilter(campaignId, status, texterId, tag, q, escalated, from, to), page, pageSize, user.UserId(), current, db, ct),
+            TypedResults.Ok);
 
     private static async Task<IResult> GetAsync(Guid contactId, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, CancellationToken ct) =>
         Result(await Conversations.GetAsync(contactId, user.UserId(), current, db, ct), TypedResults.Ok);

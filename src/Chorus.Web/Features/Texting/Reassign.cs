@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using System.Text.Json;
 using Chorus.Features.Audit;
 using Chorus.Features.Contacts;
 using Chorus.Infrastructure.Auth;
@@ -20,9 +19,7 @@ public static class Reassign
     public const int MaxContactIds = 10_000;
     private const int Chunk = 500;
 
-    public sealed record Filter(Guid? CampaignId, string? Status, Guid? TexterId, string? Tag, bool? Escalated);
-
-    public sealed record Request(List<Guid>? ContactIds, Filter? Filter, [property: Required] List<Guid> TexterIds);
+    public sealed record Request(List<Guid>? ContactIds, ConversationFilter? Filter, [property: Required] List<Guid> TexterIds);
 
     public sealed record Response(int Reassigned);
 
@@ -49,38 +46,15 @@ public static class Reassign
         {
             query = query.Where(c => ids.Contains(c.Id));
         }
-        else if (request.Filter is { } filter)
+        else
         {
-            if (filter.CampaignId is { } campaignId)
+            var filtered = request.Filter!.Apply(query, db);
+            if (filtered.Failure is { } invalid)
             {
-                query = query.Where(c => c.CampaignId == campaignId);
+                return invalid;
             }
 
-            if (Conversations.StatusFilter(filter.Status) is { } statuses)
-            {
-                if (statuses.Length == 0)
-                {
-                    return Failure.Invalid("status is one of needs-response, open, closed, opted-out.", "filter.status");
-                }
-
-                query = query.Where(c => statuses.Contains(c.ConversationStatus));
-            }
-
-            if (filter.TexterId is { } texterId)
-            {
-                query = query.Where(c => c.TexterUserId == texterId);
-            }
-
-            if (filter.Escalated is { } escalated)
-            {
-                query = query.Where(c => c.Escalated == escalated);
-            }
-
-            if (!string.IsNullOrWhiteSpace(filter.Tag))
-            {
-                var quoted = JsonSerializer.Serialize(filter.Tag.Trim());
-                query = query.Where(c => c.Tags.Contains(quoted));
-            }
+            query = filtered.Value!;
         }
 
         var contacts = await query.OrderBy(c => c.Id).Select(c => new { c.Id, c.CampaignId }).ToListAsync(ct);

@@ -14,6 +14,17 @@ public static class TextingModule
             .WithSummary("The next contact to text, with the message rendered and its segments; 204 when none is left. ?after= skips.");
         texter.MapPost("/assignments/{assignmentId:guid}/contacts/{contactId:guid}/send", SendInitialMessage.HandleSendAsync)
             .WithSummary("Sends one contact its initial message: one contact, one message per request.");
+        texter.MapPost("/assignments/{assignmentId:guid}/release", BulkAssignment.HandleReleaseAsync)
+            .WithSummary("Gives the caller's unsent contacts of this assignment back to the campaign's pool.");
+        var supervisor = app.MapOrgApiGroup("", Policies.OrgSupervisor).WithTags("Texting");
+        supervisor.MapPost("/campaigns/{id:guid}/assign", BulkAssignment.HandleAssignAsync)
+            .WithSummary("Deals the campaign's unassigned contacts (all, or count) to texters, round robin.");
+        supervisor.MapPost("/campaigns/{id:guid}/unassign", BulkAssignment.HandleUnassignAsync)
+            .WithSummary("Returns unsent contacts held by the given texters (or everyone) to the pool.");
+        supervisor.MapGet("/campaigns/{id:guid}/texters", CampaignTexters.HandleAsync)
+            .WithSummary("Who holds what in the campaign: each texter's contacts by stage, and how many wait for a texter.");
+        supervisor.MapGet("/texting/activity", TexterActivity.HandleAsync)
+            .WithSummary("Who is texting now: texts sent in the last minute and over the window (default 10 min), and replies waiting.");
         app.MapConversationEndpoints();
         return app;
     }

@@ -51,7 +51,7 @@ public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictiona
 /// <summary>Either a value or a <see cref="Failure"/>.</summary>
 public readonly record struct Outcome<T>
 {
-    private Outcome(T? value, Failure? failure)
+    internal Outcome(T? value, Failure? failure)
     {
         Value = value;
         Failure = failure;
@@ -64,4 +64,14 @@ public readonly record struct Outcome<T>
     public static implicit operator Outcome<T>(T value) => new(value, null);
 
     public static implicit operator Outcome<T>(Failure failure) => new(default, failure);
+}
+
+public static class OutcomeResults
+{
+    /// <summary>A success, for values the implicit conversion can't take (interfaces such as <c>IQueryable&lt;T&gt;</c>).</summary>
+    public static Outcome<T> Success<T>(T value) => new(value, null);
+
+    /// <summary>200 with the value, or the failure as problem details.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Outcome<T> outcome) =>
+        outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(outcome.Value!);
 }

@@ -706,6 +706,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("ContactId", "CreatedUtc");
 
+                    b.HasIndex("OrganizationId", "CreatedUtc");
+
                     b.HasIndex("OrganizationId", "ProviderMessageId")
                         .IsUnique();
 
@@ -944,6 +946,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CampaignId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Code")

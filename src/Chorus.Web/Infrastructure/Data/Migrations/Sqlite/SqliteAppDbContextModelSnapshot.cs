@@ -698,6 +698,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("ContactId", "CreatedUtc");
 
+                    b.HasIndex("OrganizationId", "CreatedUtc");
+
                     b.HasIndex("OrganizationId", "ProviderMessageId")
                         .IsUnique();
 
@@ -932,6 +934,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CampaignId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Code")
