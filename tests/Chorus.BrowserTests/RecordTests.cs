@@ -17,6 +17,8 @@ public sealed class RecordTests(ChorusServer server, BrowserFixture browser) : I
             MessageStatus.Delivered, [MessageStatus.Queued, MessageStatus.Sending, MessageStatus.Submitted, MessageStatus.Sent, MessageStatus.Delivered], ago: TimeSpan.FromMinutes(20));
         await server.SeedMessageAsync(slug, MessageDirection.Inbound, "+16143729018", "<b>no</b> thanks, please stop", MessageStatus.Received, [MessageStatus.Received]);
         await server.AddOptOutAsync(slug, owner, "+16143729018", "manual", "Called the office");
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Early vote", "Hi {firstName}, it's Sam with Moss for Mayor. Reply STOP to opt out");
+        await server.SeedContactsAsync(slug, campaignId, ("Jo", "Reyes", "+16143729018"));
 
         foreach (var viewport in new[] { BrowserFixture.Desktop, BrowserFixture.Phone })
         {
@@ -43,8 +45,31 @@ public sealed class RecordTests(ChorusServer server, BrowserFixture browser) : I
             var optOuts = page.GetByRole(AriaRole.Region, new() { Name = "Opt-outs and opt-ins" });
             await Expect(optOuts).ToContainTextAsync("added by staff");
             await Expect(optOuts).ToContainTextAsync("Called the office");
+            await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Contacts" })).ToContainTextAsync("Jo Reyes");
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"phone=%2B16143729018$"));
             await page.SaveScreenshotAsync("contact-record");
         }
+    }
+
+    [Fact]
+    public async Task An_admin_sets_message_retention_and_previews_the_next_purge_on_the_settings_page()
+    {
+        var owner = await server.CreateUserAsync("tess@example.org", "Tess Vale");
+        var slug = await server.CreateOrganizationAsync("Vale for Senate", owner);
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("tess@example.org");
+        await page.GotoAsync($"/orgs/{slug}/settings");
+        await page.WaitForInteractivityAsync();
+        var section = page.GetByRole(AriaRole.Region, new() { Name = "Message retention" });
+
+        await Expect(section.GetByLabel("Keep message text for (years)")).ToHaveValueAsync("5");
+        await section.GetByLabel("Keep message text for (years)").FillAsync("2");
+        await section.GetByRole(AriaRole.Button, new() { Name = "Save retention" }).ClickAsync();
+        await Expect(page.GetByText("Message text is now kept for 2 years.")).ToBeVisibleAsync();
+        await section.GetByRole(AriaRole.Button, new() { Name = "Preview the next purge" }).ClickAsync();
+
+        await Expect(section.GetByRole(AriaRole.Status)).ToContainTextAsync("Nothing to remove");
+        await section.ScrollIntoViewIfNeededAsync();
+        await page.SaveScreenshotAsync("settings-retention", fullPage: false);
     }
 }
