@@ -6,6 +6,7 @@ using Chorus.Features.Contacts;
 using Chorus.Features.Messaging;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
+using Chorus.Features.Records;
 using Chorus.Features.Texting;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
@@ -23,6 +24,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddAccounts();
     builder.AddContacts();
     builder.AddMessaging();
+    builder.AddRecords();
     builder.AddUi();
 
     var app = builder.Build();
@@ -36,6 +38,7 @@ static WebApplication BuildApp(string[] args)
     app.MapOptOutEndpoints();
     app.MapMessagingEndpoints();
     app.MapTextingEndpoints();
+    app.MapRecordEndpoints();
     app.MapUi();
     return app;
 }

@@ -56,8 +56,17 @@ public sealed class Message : IOrganizationOwned
     /// <summary>Our number: From for outbound (null until the provider or the sticky sender decides), To for inbound.</summary>
     public string? OurNumber { get; set; }
 
-    /// <summary>Exactly as sent or received. Voters' text is untrusted: escape it wherever it is shown.</summary>
-    public required string Body { get; init; }
+    /// <summary>
+    /// Exactly as sent or received. Voters' text is untrusted: escape it wherever it is shown. Replaced by
+    /// <see cref="PurgedBody"/> once the organization's retention period has passed (Features/Records).
+    /// </summary>
+    public required string Body { get; set; }
+
+    /// <summary>What <see cref="Body"/> says once retention purged it; <see cref="BodyPurgedUtc"/> says when.</summary>
+    public const string PurgedBody = "[purged]";
+
+    /// <summary>When retention replaced the body with <see cref="PurgedBody"/>; null while the text is kept.</summary>
+    public DateTime? BodyPurgedUtc { get; set; }
 
     public int Segments { get; init; }
     public SmsEncoding Encoding { get; init; }
@@ -120,6 +129,9 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.HasIndex(m => new { m.ContactId, m.CreatedUtc });
         // Recent activity (who is texting now) and time-ranged reports.
         builder.HasIndex(m => new { m.OrganizationId, m.CreatedUtc });
+
+        // Retention: the oldest bodies not purged yet, per organization, without scanning what is already purged.
+        builder.HasIndex(m => new { m.OrganizationId, m.BodyPurgedUtc, m.CreatedUtc });
 
         // At most one first message per contact per campaign (invariant 3), whatever races the senders run.
         builder.HasIndex(m => m.ContactId).IsUnique().HasFilter("\"Kind\" = 0").HasDatabaseName("IX_Messages_OneInitialPerContact");

@@ -610,6 +610,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(1600)
                         .HasColumnType("character varying(1600)");
 
+                    b.Property<DateTime?>("BodyPurgedUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("CampaignId")
                         .HasColumnType("uuid");
 
@@ -712,6 +715,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("Status", "NotBeforeUtc");
+
+                    b.HasIndex("OrganizationId", "BodyPurgedUtc", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
 
@@ -1076,6 +1081,22 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("MessageBodyYears")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("RetentionPolicies");
+                });
+
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1308,6 +1329,15 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Chorus.Features.Accounts.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
+                {
+                    b.HasOne("Chorus.Features.Organizations.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Chorus.Features.Records.RetentionPolicy", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

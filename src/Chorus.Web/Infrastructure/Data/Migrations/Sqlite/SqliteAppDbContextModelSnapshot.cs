@@ -602,6 +602,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(1600)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("BodyPurgedUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("CampaignId")
                         .HasColumnType("TEXT");
 
@@ -704,6 +707,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("Status", "NotBeforeUtc");
+
+                    b.HasIndex("OrganizationId", "BodyPurgedUtc", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
 
@@ -1064,6 +1069,22 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MessageBodyYears")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("RetentionPolicies");
+                });
+
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1292,6 +1313,15 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Chorus.Features.Accounts.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
+                {
+                    b.HasOne("Chorus.Features.Organizations.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Chorus.Features.Records.RetentionPolicy", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
