@@ -14,6 +14,16 @@ public static class TextingModule
             .WithSummary("The next contact to text, with the message rendered and its segments; 204 when none is left. ?after= skips.");
         texter.MapPost("/assignments/{assignmentId:guid}/contacts/{contactId:guid}/send", SendInitialMessage.HandleSendAsync)
             .WithSummary("Sends one contact its initial message: one contact, one message per request.");
+        texter.MapGet("/assignments/{assignmentId:guid}/training", TrainingText.HandleGetAsync)
+            .WithSummary("The campaign's training text and whether the caller must still acknowledge it before their first send.");
+        texter.MapPost("/assignments/{assignmentId:guid}/training/acknowledge", TrainingText.HandleAcknowledgeAsync)
+            .WithSummary("Records that the caller read the campaign's training text; their first send waits for it.");
+        texter.MapGet("/campaigns/{id:guid}/leaderboard", Leaderboard.HandleBoardAsync).WithSummary("Texters' sent and replies handled in the campaign, best first.");
+        texter.MapGet("/texting/progress", Leaderboard.HandleProgressAsync).WithSummary("The caller's own figures: sent today and in all, replies handled.");
+        app.MapOrgApiGroup("", Policies.OrgAdmin).WithTags("Texting")
+            .MapPost("/campaigns/{id:guid}/test-send", TestSend.HandleAsync)
+            .WithSummary("Sends the campaign's initial message to the admin's own phone as a test (not a campaign message; obeys opt-outs and hours).");
+        app.MapHelpChatEndpoints();
         app.MapConversationEndpoints();
         return app;
     }

@@ -42,6 +42,8 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<Features.Messaging.SendRateCounter> SendRateCounters => Set<Features.Messaging.SendRateCounter>();
     public DbSet<Features.Texting.Assignment> Assignments => Set<Features.Texting.Assignment>();
     public DbSet<Features.Texting.SurveyResponse> SurveyResponses => Set<Features.Texting.SurveyResponse>();
+    public DbSet<Features.Texting.HelpThread> HelpThreads => Set<Features.Texting.HelpThread>();
+    public DbSet<Features.Texting.HelpMessage> HelpMessages => Set<Features.Texting.HelpMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
