@@ -15,7 +15,7 @@ public sealed class HelpChatTests(ChorusServer server, BrowserFixture browser) :
         var slug = await server.CreateOrganizationAsync("Mendez for Assembly", owner);
         await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("theo@example.org", "Theo Grant"), OrgRole.Texter);
         await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("sue@example.org", "Sue Park"), OrgRole.Supervisor);
-        var campaignId = await server.CreateCampaignAsync(slug, owner, "GOTV weekend", "Hi {firstName}, it's {texterFirstName}. Will you vote Tuesday? Reply STOP to opt out");
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "GOTV weekend", "Hi {firstName}, it's {texterFirstName} with {orgName}. Will you vote Tuesday? Reply STOP to opt out");
         await server.UpdateCampaignAsync(slug, owner, campaignId, new UpdateCampaign.Request(null, null, null, null, null,
             TrainingText: "Introduce yourself by first name.\nNever argue; thank them and move on."));
         await server.SeedContactsAsync(slug, campaignId, ("Ada", "Lovelace", "+16145550101"), ("Grace", "Hopper", "+16145550102"));
