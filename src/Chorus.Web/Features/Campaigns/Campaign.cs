@@ -25,6 +25,7 @@ public sealed class Campaign : IOrganizationOwned
     public const int MaxDescriptionLength = 2000;
     public const int MaxMessageLength = 1600;
     public const int MaxTalkingPointsLength = 20_000;
+    public const int MaxTrainingTextLength = 4_000;
 
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid OrganizationId { get; init; }
@@ -50,6 +51,9 @@ public sealed class Campaign : IOrganizationOwned
 
     /// <summary>Training text for texters, Markdown; always rendered escaped.</summary>
     public string TalkingPoints { get; set; } = "";
+
+    /// <summary>Plain text a texter reads and acknowledges before their first send in the campaign; empty for none.</summary>
+    public string TrainingText { get; set; } = "";
 
     /// <summary>Custom fields the campaign's contacts carry (from their uploads), usable as merge fields.</summary>
     public List<string> CustomFields { get; set; } = [];
@@ -106,6 +110,7 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         builder.Property(c => c.Description).HasMaxLength(Campaign.MaxDescriptionLength);
         builder.Property(c => c.InitialMessage).HasMaxLength(Campaign.MaxMessageLength * 2);
         builder.Property(c => c.TalkingPoints).HasMaxLength(Campaign.MaxTalkingPointsLength);
+        builder.Property(c => c.TrainingText).HasMaxLength(Campaign.MaxTrainingTextLength);
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.Version).IsConcurrencyToken();
         builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);

@@ -18,10 +18,11 @@ public sealed record CampaignView(
     int BatchSize,
     int? MaxContactsPerTexter,
     bool AllowEditingInitialMessage,
-    bool RequireRepliesBeforeMore)
+    bool RequireRepliesBeforeMore,
+    string TrainingText = "")
 {
     public static CampaignView From(Campaign c) => new(
         c.Id, c.Title, c.Description, c.Status, TextingHoursSettings.From(c), c.RequireOptOutLanguage, c.TalkingPoints,
         c.CustomFields, c.CreatedUtc, c.UpdatedUtc, c.LaunchedUtc, c.ArchivedUtc,
-        c.DynamicAssignment, c.BatchSize, c.MaxContactsPerTexter, c.AllowEditingInitialMessage, c.RequireRepliesBeforeMore);
+        c.DynamicAssignment, c.BatchSize, c.MaxContactsPerTexter, c.AllowEditingInitialMessage, c.RequireRepliesBeforeMore, c.TrainingText);
 }

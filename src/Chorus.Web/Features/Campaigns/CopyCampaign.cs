@@ -34,6 +34,7 @@ public static class CopyCampaign
             TextingDays = source.TextingDays,
             RequireOptOutLanguage = source.RequireOptOutLanguage,
             TalkingPoints = source.TalkingPoints,
+            TrainingText = source.TrainingText,
             DynamicAssignment = source.DynamicAssignment,
             BatchSize = source.BatchSize,
             MaxContactsPerTexter = source.MaxContactsPerTexter,

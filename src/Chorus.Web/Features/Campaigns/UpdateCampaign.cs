@@ -23,7 +23,8 @@ public static class UpdateCampaign
         int? MaxContactsPerTexter = null,
         bool? AllowEditingInitialMessage = null,
         bool? RequireRepliesBeforeMore = null,
-        bool? NoMaxContactsPerTexter = null);
+        bool? NoMaxContactsPerTexter = null,
+        [property: MaxLength(Campaign.MaxTrainingTextLength)] string? TrainingText = null);
 
     public static async Task<Outcome<Campaign>> ExecuteAsync(Guid campaignId, Request request, AuditActor actor, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -90,6 +91,17 @@ public static class UpdateCampaign
             }
 
             Set(changed, "talkingPoints", campaign.TalkingPoints, talkingPoints, v => campaign.TalkingPoints = v, logValues: false);
+        }
+
+        if (request.TrainingText is { } training)
+        {
+            training = training.Trim();
+            if (training.Length > Campaign.MaxTrainingTextLength)
+            {
+                return Failure.Invalid($"Training text can be at most {Campaign.MaxTrainingTextLength:N0} characters.", "trainingText");
+            }
+
+            Set(changed, "trainingText", campaign.TrainingText, training, v => campaign.TrainingText = v, logValues: false);
         }
 
         if (request.BatchSize is { } batch)

@@ -31,6 +31,12 @@ public enum MessageKind
 
     /// <summary>A voter's message to us.</summary>
     Incoming = 5,
+
+    /// <summary>
+    /// An admin's test of a campaign's initial message to their own phone: belongs to no campaign and no contact, so it
+    /// is never a contact's initial message and never counts in campaign figures.
+    /// </summary>
+    Test = 6,
 }
 
 /// <summary>

@@ -16,6 +16,9 @@ public sealed class Assignment : IOrganizationOwned
     public Guid CampaignId { get; init; }
     public Guid TexterUserId { get; init; }
     public DateTime CreatedUtc { get; init; }
+
+    /// <summary>When the texter acknowledged the campaign's training text; their first send waits for it.</summary>
+    public DateTime? TrainingAcknowledgedUtc { get; set; }
 }
 
 internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignment>

@@ -79,6 +79,11 @@ public static class SendInitialMessage
             return Failure.Conflict("The campaign is not sending right now.");
         }
 
+        if (await TrainingText.MustAcknowledgeAsync(assignment, campaign.TrainingText, db, ct))
+        {
+            return Failure.Conflict("Read this campaign's training text and acknowledge it before your first send.");
+        }
+
         var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == contactId && c.AssignmentId == assignment.Id, ct);
         if (contact is null)
         {

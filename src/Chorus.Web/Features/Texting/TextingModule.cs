@@ -25,6 +25,16 @@ public static class TextingModule
             .WithSummary("Who holds what in the campaign: each texter's contacts by stage, and how many wait for a texter.");
         supervisor.MapGet("/texting/activity", TexterActivity.HandleAsync)
             .WithSummary("Who is texting now: texts sent in the last minute and over the window (default 10 min), and replies waiting.");
+        texter.MapGet("/assignments/{assignmentId:guid}/training", TrainingText.HandleGetAsync)
+            .WithSummary("The campaign's training text and whether the caller must still acknowledge it before their first send.");
+        texter.MapPost("/assignments/{assignmentId:guid}/training/acknowledge", TrainingText.HandleAcknowledgeAsync)
+            .WithSummary("Records that the caller read the campaign's training text; their first send waits for it.");
+        texter.MapGet("/campaigns/{id:guid}/leaderboard", Leaderboard.HandleBoardAsync).WithSummary("Texters' sent and replies handled in the campaign, best first.");
+        texter.MapGet("/texting/progress", Leaderboard.HandleProgressAsync).WithSummary("The caller's own figures: sent today and in all, replies handled.");
+        app.MapOrgApiGroup("", Policies.OrgAdmin).WithTags("Texting")
+            .MapPost("/campaigns/{id:guid}/test-send", TestSend.HandleAsync)
+            .WithSummary("Sends the campaign's initial message to the admin's own phone as a test (not a campaign message; obeys opt-outs and hours).");
+        app.MapHelpChatEndpoints();
         app.MapConversationEndpoints();
         return app;
     }

@@ -43,6 +43,8 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<Features.Texting.Assignment> Assignments => Set<Features.Texting.Assignment>();
     public DbSet<Features.Texting.SurveyResponse> SurveyResponses => Set<Features.Texting.SurveyResponse>();
     public DbSet<Features.Records.RetentionPolicy> RetentionPolicies => Set<Features.Records.RetentionPolicy>();
+    public DbSet<Features.Texting.HelpThread> HelpThreads => Set<Features.Texting.HelpThread>();
+    public DbSet<Features.Texting.HelpMessage> HelpMessages => Set<Features.Texting.HelpMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

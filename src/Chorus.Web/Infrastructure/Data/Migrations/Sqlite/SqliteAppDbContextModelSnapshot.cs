@@ -289,6 +289,11 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TrainingText")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedUtc")
                         .HasColumnType("TEXT");
 
@@ -1103,6 +1108,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("TexterUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("TrainingAcknowledgedUtc")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CampaignId", "TexterUserId")
@@ -1111,6 +1119,76 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "TexterUserId");
 
                     b.ToTable("Assignments");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("FromStaff")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ThreadId", "CreatedUtc");
+
+                    b.ToTable("HelpMessages");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpThread", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AwaitingAnswer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastMessageUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TexterUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "TexterUserId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "ResolvedUtc", "LastMessageUtc");
+
+                    b.ToTable("HelpThreads");
                 });
 
             modelBuilder.Entity("Chorus.Features.Texting.SurveyResponse", b =>
@@ -1327,6 +1405,24 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
+                {
+                    b.HasOne("Chorus.Features.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpMessage", b =>
+                {
+                    b.HasOne("Chorus.Features.Texting.HelpThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpThread", b =>
                 {
                     b.HasOne("Chorus.Features.Campaigns.Campaign", null)
                         .WithMany()
