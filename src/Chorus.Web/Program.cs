@@ -1,5 +1,6 @@
 using Chorus.Components;
 using Chorus.Features.Accounts;
+using Chorus.Features.Analytics.Exports;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
@@ -23,6 +24,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddAccounts();
     builder.AddContacts();
     builder.AddMessaging();
+    builder.AddExports();
     builder.AddUi();
 
     var app = builder.Build();
@@ -36,6 +38,7 @@ static WebApplication BuildApp(string[] args)
     app.MapOptOutEndpoints();
     app.MapMessagingEndpoints();
     app.MapTextingEndpoints();
+    app.MapExportEndpoints();
     app.MapUi();
     return app;
 }

@@ -42,6 +42,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<Features.Messaging.SendRateCounter> SendRateCounters => Set<Features.Messaging.SendRateCounter>();
     public DbSet<Features.Texting.Assignment> Assignments => Set<Features.Texting.Assignment>();
     public DbSet<Features.Texting.SurveyResponse> SurveyResponses => Set<Features.Texting.SurveyResponse>();
+    public DbSet<Features.Analytics.Exports.Export> Exports => Set<Features.Analytics.Exports.Export>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

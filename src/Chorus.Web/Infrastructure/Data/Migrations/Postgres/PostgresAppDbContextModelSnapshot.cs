@@ -161,6 +161,77 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("SetupTokens");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Analytics.Exports.Export", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("CompletedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("ExpiredUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("FileBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("StartedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("TotalRows")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "CreatedUtc");
+
+                    b.HasIndex("Status", "CompletedUtc");
+
+                    b.HasIndex("Status", "HeartbeatUtc");
+
+                    b.ToTable("Exports");
+                });
+
             modelBuilder.Entity("Chorus.Features.Audit.AuditEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -454,6 +525,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("AssignmentId", "ConversationStatus");
 
+                    b.HasIndex("CampaignId", "Id");
+
                     b.HasIndex("CampaignId", "PhoneE164")
                         .IsUnique();
 
@@ -706,6 +779,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("ContactId", "CreatedUtc");
 
+                    b.HasIndex("OrganizationId", "Id");
+
                     b.HasIndex("OrganizationId", "ProviderMessageId")
                         .IsUnique();
 
@@ -933,6 +1008,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Id");
 
                     b.HasIndex("OrganizationId", "PhoneE164")
                         .IsUnique();

@@ -155,6 +155,77 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("SetupTokens");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Analytics.Exports.Export", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiredUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FileBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StartedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TotalRows")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "CreatedUtc");
+
+                    b.HasIndex("Status", "CompletedUtc");
+
+                    b.HasIndex("Status", "HeartbeatUtc");
+
+                    b.ToTable("Exports");
+                });
+
             modelBuilder.Entity("Chorus.Features.Audit.AuditEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -448,6 +519,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("AssignmentId", "ConversationStatus");
 
+                    b.HasIndex("CampaignId", "Id");
+
                     b.HasIndex("CampaignId", "PhoneE164")
                         .IsUnique();
 
@@ -698,6 +771,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("ContactId", "CreatedUtc");
 
+                    b.HasIndex("OrganizationId", "Id");
+
                     b.HasIndex("OrganizationId", "ProviderMessageId")
                         .IsUnique();
 
@@ -921,6 +996,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Id");
 
                     b.HasIndex("OrganizationId", "PhoneE164")
                         .IsUnique();
