@@ -32,7 +32,7 @@ public static class DownloadExport
             case ExportStatus.Queued or ExportStatus.Running:
                 var done = export.TotalRows == 0 ? 0 : Math.Min(1.0, (double)export.Rows / export.TotalRows);
                 return Failure.Conflict(string.Create(CultureInfo.InvariantCulture,
-                    $"The export is still {export.Status.ToString().ToLowerInvariant()} ({done:P0}); download it once its status is completed.")).ToProblem();
+                    $"The export is still {export.Status.ToString().ToLowerInvariant()} ({done * 100:0}%); download it once its status is completed.")).ToProblem();
             case ExportStatus.Failed:
                 return Failure.Conflict($"The export failed, so there is no file to download: {export.Error}").ToProblem();
         }
