@@ -20,7 +20,7 @@ public sealed class ExportTests(ChorusServer server, BrowserFixture browser) : I
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
 
-        var table = page.GetByRole(AriaRole.Table, new() { Name = "Exports" });
+        var table = page.Locator(".data-table");
         await Expect(table).ToContainTextAsync("Ballot chase");
         await Expect(table).ToContainTextAsync("Completed · 2 rows", new() { Timeout = 30_000 });
         var download = await page.RunAndWaitForDownloadAsync(() =>
