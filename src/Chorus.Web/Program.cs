@@ -1,5 +1,6 @@
 using Chorus.Components;
 using Chorus.Features.Accounts;
+using Chorus.Features.Analytics.Exports;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
@@ -25,6 +26,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddContacts();
     builder.AddMessaging();
     builder.AddRecords();
+    builder.AddExports();
     builder.AddUi();
 
     var app = builder.Build();
@@ -39,6 +41,7 @@ static WebApplication BuildApp(string[] args)
     app.MapMessagingEndpoints();
     app.MapTextingEndpoints();
     app.MapRecordEndpoints();
+    app.MapExportEndpoints();
     app.MapUi();
     return app;
 }

@@ -45,6 +45,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<Features.Records.RetentionPolicy> RetentionPolicies => Set<Features.Records.RetentionPolicy>();
     public DbSet<Features.Texting.HelpThread> HelpThreads => Set<Features.Texting.HelpThread>();
     public DbSet<Features.Texting.HelpMessage> HelpMessages => Set<Features.Texting.HelpMessage>();
+    public DbSet<Features.Analytics.Exports.Export> Exports => Set<Features.Analytics.Exports.Export>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

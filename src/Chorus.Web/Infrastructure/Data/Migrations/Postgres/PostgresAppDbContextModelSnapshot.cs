@@ -295,11 +295,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<string>("TrainingText")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
                     b.Property<DateTime>("UpdatedUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -615,9 +610,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(1600)
                         .HasColumnType("character varying(1600)");
 
-                    b.Property<DateTime?>("BodyPurgedUtc")
-                        .HasColumnType("timestamp with time zone");
-
                     b.Property<Guid?>("CampaignId")
                         .HasColumnType("uuid");
 
@@ -714,14 +706,10 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("ContactId", "CreatedUtc");
 
-                    b.HasIndex("OrganizationId", "CreatedUtc");
-
                     b.HasIndex("OrganizationId", "ProviderMessageId")
                         .IsUnique();
 
                     b.HasIndex("Status", "NotBeforeUtc");
-
-                    b.HasIndex("OrganizationId", "BodyPurgedUtc", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
 
@@ -958,9 +946,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<Guid?>("CampaignId")
-                        .HasColumnType("uuid");
-
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1086,22 +1071,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Organizations");
                 });
 
-            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
-                {
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("MessageBodyYears")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime>("UpdatedUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("OrganizationId");
-
-                    b.ToTable("RetentionPolicies");
-                });
-
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1120,9 +1089,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid>("TexterUserId")
                         .HasColumnType("uuid");
 
-                    b.Property<DateTime?>("TrainingAcknowledgedUtc")
-                        .HasColumnType("timestamp with time zone");
-
                     b.HasKey("Id");
 
                     b.HasIndex("CampaignId", "TexterUserId")
@@ -1131,76 +1097,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("OrganizationId", "TexterUserId");
 
                     b.ToTable("Assignments");
-                });
-
-            modelBuilder.Entity("Chorus.Features.Texting.HelpMessage", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("AuthorUserId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<bool>("FromStaff")
-                        .HasColumnType("boolean");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("ThreadId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ThreadId", "CreatedUtc");
-
-                    b.ToTable("HelpMessages");
-                });
-
-            modelBuilder.Entity("Chorus.Features.Texting.HelpThread", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<bool>("AwaitingAnswer")
-                        .HasColumnType("boolean");
-
-                    b.Property<Guid>("CampaignId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime>("LastMessageUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTime?>("ResolvedUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("TexterUserId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CampaignId", "TexterUserId")
-                        .IsUnique();
-
-                    b.HasIndex("OrganizationId", "ResolvedUtc", "LastMessageUtc");
-
-                    b.ToTable("HelpThreads");
                 });
 
             modelBuilder.Entity("Chorus.Features.Texting.SurveyResponse", b =>
@@ -1411,34 +1307,7 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
-                {
-                    b.HasOne("Chorus.Features.Organizations.Organization", null)
-                        .WithOne()
-                        .HasForeignKey("Chorus.Features.Records.RetentionPolicy", "OrganizationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
-                {
-                    b.HasOne("Chorus.Features.Campaigns.Campaign", null)
-                        .WithMany()
-                        .HasForeignKey("CampaignId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Chorus.Features.Texting.HelpMessage", b =>
-                {
-                    b.HasOne("Chorus.Features.Texting.HelpThread", null)
-                        .WithMany()
-                        .HasForeignKey("ThreadId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Chorus.Features.Texting.HelpThread", b =>
                 {
                     b.HasOne("Chorus.Features.Campaigns.Campaign", null)
                         .WithMany()

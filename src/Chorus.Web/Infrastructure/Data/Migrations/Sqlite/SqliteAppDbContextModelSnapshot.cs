@@ -289,11 +289,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("TrainingText")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime>("UpdatedUtc")
                         .HasColumnType("TEXT");
 
@@ -607,9 +602,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(1600)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("BodyPurgedUtc")
-                        .HasColumnType("TEXT");
-
                     b.Property<Guid?>("CampaignId")
                         .HasColumnType("TEXT");
 
@@ -706,14 +698,10 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("ContactId", "CreatedUtc");
 
-                    b.HasIndex("OrganizationId", "CreatedUtc");
-
                     b.HasIndex("OrganizationId", "ProviderMessageId")
                         .IsUnique();
 
                     b.HasIndex("Status", "NotBeforeUtc");
-
-                    b.HasIndex("OrganizationId", "BodyPurgedUtc", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
 
@@ -946,9 +934,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("CampaignId")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1074,22 +1059,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Organizations");
                 });
 
-            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
-                {
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("MessageBodyYears")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("UpdatedUtc")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("OrganizationId");
-
-                    b.ToTable("RetentionPolicies");
-                });
-
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1108,9 +1077,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("TexterUserId")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("TrainingAcknowledgedUtc")
-                        .HasColumnType("TEXT");
-
                     b.HasKey("Id");
 
                     b.HasIndex("CampaignId", "TexterUserId")
@@ -1119,76 +1085,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "TexterUserId");
 
                     b.ToTable("Assignments");
-                });
-
-            modelBuilder.Entity("Chorus.Features.Texting.HelpMessage", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("AuthorUserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("FromStaff")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ThreadId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ThreadId", "CreatedUtc");
-
-                    b.ToTable("HelpMessages");
-                });
-
-            modelBuilder.Entity("Chorus.Features.Texting.HelpThread", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("AwaitingAnswer")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("CampaignId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("LastMessageUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("ResolvedUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("TexterUserId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CampaignId", "TexterUserId")
-                        .IsUnique();
-
-                    b.HasIndex("OrganizationId", "ResolvedUtc", "LastMessageUtc");
-
-                    b.ToTable("HelpThreads");
                 });
 
             modelBuilder.Entity("Chorus.Features.Texting.SurveyResponse", b =>
@@ -1395,34 +1291,7 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
-                {
-                    b.HasOne("Chorus.Features.Organizations.Organization", null)
-                        .WithOne()
-                        .HasForeignKey("Chorus.Features.Records.RetentionPolicy", "OrganizationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
-                {
-                    b.HasOne("Chorus.Features.Campaigns.Campaign", null)
-                        .WithMany()
-                        .HasForeignKey("CampaignId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Chorus.Features.Texting.HelpMessage", b =>
-                {
-                    b.HasOne("Chorus.Features.Texting.HelpThread", null)
-                        .WithMany()
-                        .HasForeignKey("ThreadId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Chorus.Features.Texting.HelpThread", b =>
                 {
                     b.HasOne("Chorus.Features.Campaigns.Campaign", null)
                         .WithMany()

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Chorus.Features.Campaigns;
+using Chorus.Features.Contacts;
+using Chorus.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chorus.Features.Analytics.Exports;
+
+/// <summary>
+/// A campaign's contacts, one row each: who they are, their custom fields (one column per field the campaign
+/// carries, in upload order), where the conversation stands, their texter and tags, one column per survey question
+/// (the recorded answer) and when they opted out, if they did. Pages by contact id.
+/// </summary>
+public static class ContactsExport
+{
+    public static readonly IReadOnlyList<string> FixedColumns =
+        ["contact_id", "external_id", "first_name", "last_name", "phone", "zip", "state", "time_zone"];
+
+    public static readonly IReadOnlyList<string> StatusColumns = ["status", "texter", "tags"];
+
+    public static IReadOnlyList<string> Header(IReadOnlyList<string> customFields, IReadOnlyList<ScriptQuestion> questions) =>
+        [.. FixedColumns, .. customFields, .. StatusColumns, .. questions.Select(q => q.Text), "opted_out_utc"];
+
+    public static Task<int> CountAsync(AppDbContext db, Guid campaignId, CancellationToken ct) =>
+        db.Contacts.AsNoTracking().CountAsync(c => c.CampaignId == campaignId, ct);
+
+    private sealed record Row(
+        Guid Id, string ExternalId, string FirstName, string LastName, string PhoneE164, string Zip, string? State, string TimeZones,
+        string CustomFields, ConversationStatus Status, Guid? TexterUserId, string Tags);
+
+    public static async Task WriteAsync(AppDbContext db, Guid campaignId, CsvSink sink, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().Where(c => c.Id == campaignId)
+            .Select(c => new { c.CustomFields, c.QuestionJson }).FirstAsync(ct);
+        var questions = ScriptQuestion.FromJson(campaign.QuestionJson)?.Flatten().ToList() ?? [];
+        await sink.HeaderAsync(Header(campaign.CustomFields, questions));
+
+        var texters = new TexterNames(db);
+        Guid? after = null;
+        while (true)
+        {
+            var contacts = db.Contacts.AsNoTracking().Where(c => c.CampaignId == campaignId);
+            if (after is { } last)
+            {
+                contacts = contacts.Where(c => c.Id.CompareTo(last) > 0);
+            }
+
+            var page = await contacts.OrderBy(c => c.Id).Take(sink.PageSize)
+                .Select(c => new Row(c.Id, c.ExternalId, c.FirstName, c.LastName, c.PhoneE164, c.Zip, c.State, c.TimeZones,
+                    c.CustomFields, c.ConversationStatus, c.TexterUserId, c.Tags))
+                .ToListAsync(ct);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            var ids = page.Select(c => c.Id).ToList();
+            var answers = questions.Count == 0
+                ? []
+                : (await db.SurveyResponses.AsNoTracking().Where(r => r.CampaignId == campaignId && ids.Contains(r.ContactId))
+                    .Select(r => new { r.ContactId, r.StepId, r.Answer }).ToListAsync(ct))
+                    .ToDictionary(r => (r.ContactId, r.StepId), r => r.Answer);
+            var phones = page.Select(c => c.PhoneE164).Distinct().ToList();
+            var optedOut = (await db.OptOuts.AsNoTracking().Where(o => phones.Contains(o.PhoneE164))
+                .Select(o => new { o.PhoneE164, o.CreatedUtc }).ToListAsync(ct))
+                .ToDictionary(o => o.PhoneE164, o => o.CreatedUtc, StringComparer.Ordinal);
+            await texters.LoadAsync(page.Select(c => c.TexterUserId), ct);
+
+            foreach (var contact in page)
+            {
+                sink.Value(contact.Id).Text(contact.ExternalId).Text(contact.FirstName).Text(contact.LastName)
+                    .Phone(contact.PhoneE164).Text(contact.Zip).Text(contact.State).Value(contact.TimeZones);
+                var custom = CustomValues(contact.CustomFields);
+                foreach (var field in campaign.CustomFields)
+                {
+                    sink.Text(custom.GetValueOrDefault(field));
+                }
+
+                sink.Value(StatusName(contact.Status)).Text(texters.Name(contact.TexterUserId)).Text(TagList(contact.Tags));
+                foreach (var question in questions)
+                {
+                    sink.Text(answers.GetValueOrDefault((contact.Id, question.Id)));
+                }
+
+                sink.Value(optedOut.TryGetValue(contact.PhoneE164, out var at) ? at : null);
+                await sink.EndRowAsync();
+            }
+
+            await sink.PageWrittenAsync(page.Count, ct);
+            if (page.Count < sink.PageSize)
+            {
+                break;
+            }
+
+            after = page[^1].Id;
+        }
+    }
+
+    /// <summary>needs-response, opted-out…: the words the conversations API filters by.</summary>
+    public static string StatusName(ConversationStatus status) => status switch
+    {
+        ConversationStatus.NotContacted => "not-contacted",
+        ConversationStatus.Messaged => "messaged",
+        ConversationStatus.NeedsResponse => "needs-response",
+        ConversationStatus.Responded => "responded",
+        ConversationStatus.OptedOut => "opted-out",
+        _ => "closed",
+    };
+
+    private static Dictionary<string, string?> CustomValues(string json)
+    {
+        try
+        {
+            var values = JsonSerializer.Deserialize<Dictionary<string, string?>>(json);
+            return values is null ? [] : new Dictionary<string, string?>(values, StringComparer.OrdinalIgnoreCase);
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Tags as "a; b" in one cell, since a tag may hold a comma.</summary>
+    private static string TagList(string json)
+    {
+        try
+        {
+            return string.Join("; ", JsonSerializer.Deserialize<List<string>>(json) ?? []);
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+    }
+}
