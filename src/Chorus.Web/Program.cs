@@ -1,5 +1,6 @@
 using Chorus.Components;
 using Chorus.Features.Accounts;
+using Chorus.Features.Analytics;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
@@ -36,6 +37,7 @@ static WebApplication BuildApp(string[] args)
     app.MapOptOutEndpoints();
     app.MapMessagingEndpoints();
     app.MapTextingEndpoints();
+    app.MapAnalyticsEndpoints();
     app.MapUi();
     return app;
 }

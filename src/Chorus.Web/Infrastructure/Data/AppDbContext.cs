@@ -43,6 +43,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<Features.Texting.Assignment> Assignments => Set<Features.Texting.Assignment>();
     public DbSet<Features.Texting.SurveyResponse> SurveyResponses => Set<Features.Texting.SurveyResponse>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Features.Analytics.AnalyticsSettings> AnalyticsSettings => Set<Features.Analytics.AnalyticsSettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

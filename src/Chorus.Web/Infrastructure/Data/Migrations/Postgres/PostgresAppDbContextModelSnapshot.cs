@@ -161,6 +161,23 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("SetupTokens");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Analytics.AnalyticsSettings", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("InboundPricePerSegment")
+                        .HasPrecision(10, 6)
+                        .HasColumnType("numeric(10,6)");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("AnalyticsSettings");
+                });
+
             modelBuilder.Entity("Chorus.Features.Audit.AuditEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -463,6 +480,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "TexterUserId", "ConversationStatus");
 
+                    b.HasIndex("CampaignId", "ConversationStatus", "LastInboundUtc", "LastMessageUtc")
+                        .HasDatabaseName("IX_Contacts_CampaignStats");
+
                     b.ToTable("Contacts");
                 });
 
@@ -704,6 +724,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasDatabaseName("IX_Messages_OneInitialPerContact")
                         .HasFilter("\"Kind\" = 0");
 
+                    b.HasIndex("CampaignId", "CreatedUtc")
+                        .HasDatabaseName("IX_Messages_CampaignHourly");
+
                     b.HasIndex("ContactId", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "ProviderMessageId")
@@ -712,6 +735,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Status", "NotBeforeUtc");
 
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
+
+                    b.HasIndex("CampaignId", "Direction", "Kind", "Status", "ErrorCode", "Carrier", "TexterUserId", "Segments")
+                        .HasDatabaseName("IX_Messages_CampaignStats");
 
                     b.ToTable("Messages");
                 });
@@ -1226,6 +1252,15 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Chorus.Features.Accounts.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Analytics.AnalyticsSettings", b =>
+                {
+                    b.HasOne("Chorus.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -155,6 +155,23 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("SetupTokens");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Analytics.AnalyticsSettings", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("InboundPricePerSegment")
+                        .HasPrecision(10, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("AnalyticsSettings");
+                });
+
             modelBuilder.Entity("Chorus.Features.Audit.AuditEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -457,6 +474,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "TexterUserId", "ConversationStatus");
 
+                    b.HasIndex("CampaignId", "ConversationStatus", "LastInboundUtc", "LastMessageUtc")
+                        .HasDatabaseName("IX_Contacts_CampaignStats");
+
                     b.ToTable("Contacts");
                 });
 
@@ -696,6 +716,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasDatabaseName("IX_Messages_OneInitialPerContact")
                         .HasFilter("\"Kind\" = 0");
 
+                    b.HasIndex("CampaignId", "CreatedUtc")
+                        .HasDatabaseName("IX_Messages_CampaignHourly");
+
                     b.HasIndex("ContactId", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "ProviderMessageId")
@@ -704,6 +727,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("Status", "NotBeforeUtc");
 
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
+
+                    b.HasIndex("CampaignId", "Direction", "Kind", "Status", "ErrorCode", "Carrier", "TexterUserId", "Segments")
+                        .HasDatabaseName("IX_Messages_CampaignStats");
 
                     b.ToTable("Messages");
                 });
@@ -1210,6 +1236,15 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Chorus.Features.Accounts.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Analytics.AnalyticsSettings", b =>
+                {
+                    b.HasOne("Chorus.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
