@@ -15,7 +15,7 @@ namespace Chorus.Bench;
 
 // Load generator for the API over real HTTP on loopback (Kestrel), against a fresh database.
 // Usage: dotnet run -c Release --project bench/Chorus.Bench -- [--requests N] [--concurrency N] [--postgres "<connection string>"]
-// Other modes: render, contacts, inbound, dispatch (see each mode's class).
+// Other modes: render, contacts, inbound, dispatch, stats (see each mode's class).
 internal static class BenchProgram
 {
     public static async Task Main(string[] args)
@@ -36,6 +36,9 @@ internal static class BenchProgram
                 return;
             case "dispatch":
                 await DispatchBench.RunAsync(args, Console.Out);
+                return;
+            case "stats":
+                await StatsBench.RunAsync(args, Console.Out);
                 return;
         }
 

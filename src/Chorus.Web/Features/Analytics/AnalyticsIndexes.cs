@@ -15,12 +15,15 @@ internal sealed class MessageAnalyticsIndexes : IEntityTypeConfiguration<Message
     {
         builder.HasIndex(m => new { m.CampaignId, m.Direction, m.Kind, m.Status, m.ErrorCode, m.Carrier, m.TexterUserId, m.Segments })
             .HasDatabaseName("IX_Messages_CampaignStats");
-        builder.HasIndex(m => new { m.CampaignId, m.CreatedUtc }).HasDatabaseName("IX_Messages_CampaignHourly");
+        builder.HasIndex(m => new { m.CampaignId, m.CreatedUtc, m.Direction, m.Kind, m.Status }).HasDatabaseName("IX_Messages_CampaignHourly");
     }
 }
 
 internal sealed class ContactAnalyticsIndexes : IEntityTypeConfiguration<Contact>
 {
-    public void Configure(EntityTypeBuilder<Contact> builder) =>
-        builder.HasIndex(c => new { c.CampaignId, c.ConversationStatus, c.LastInboundUtc, c.LastMessageUtc }).HasDatabaseName("IX_Contacts_CampaignStats");
+    public void Configure(EntityTypeBuilder<Contact> builder)
+    {
+        builder.HasIndex(c => new { c.CampaignId, c.LastInboundUtc }).HasDatabaseName("IX_Contacts_CampaignReplied");
+        builder.HasIndex(c => new { c.CampaignId, c.ConversationStatus, c.LastMessageUtc }).HasDatabaseName("IX_Contacts_CampaignStatus");
+    }
 }

@@ -465,6 +465,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("AssignmentId", "ConversationStatus");
 
+                    b.HasIndex("CampaignId", "LastInboundUtc")
+                        .HasDatabaseName("IX_Contacts_CampaignReplied");
+
                     b.HasIndex("CampaignId", "PhoneE164")
                         .IsUnique();
 
@@ -472,10 +475,10 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("CampaignId", "AssignmentId", "ConversationStatus");
 
-                    b.HasIndex("OrganizationId", "TexterUserId", "ConversationStatus");
+                    b.HasIndex("CampaignId", "ConversationStatus", "LastMessageUtc")
+                        .HasDatabaseName("IX_Contacts_CampaignStatus");
 
-                    b.HasIndex("CampaignId", "ConversationStatus", "LastInboundUtc", "LastMessageUtc")
-                        .HasDatabaseName("IX_Contacts_CampaignStats");
+                    b.HasIndex("OrganizationId", "TexterUserId", "ConversationStatus");
 
                     b.ToTable("Contacts");
                 });
@@ -716,9 +719,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasDatabaseName("IX_Messages_OneInitialPerContact")
                         .HasFilter("\"Kind\" = 0");
 
-                    b.HasIndex("CampaignId", "CreatedUtc")
-                        .HasDatabaseName("IX_Messages_CampaignHourly");
-
                     b.HasIndex("ContactId", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "ProviderMessageId")
@@ -727,6 +727,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("Status", "NotBeforeUtc");
 
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
+
+                    b.HasIndex("CampaignId", "CreatedUtc", "Direction", "Kind", "Status")
+                        .HasDatabaseName("IX_Messages_CampaignHourly");
 
                     b.HasIndex("CampaignId", "Direction", "Kind", "Status", "ErrorCode", "Carrier", "TexterUserId", "Segments")
                         .HasDatabaseName("IX_Messages_CampaignStats");

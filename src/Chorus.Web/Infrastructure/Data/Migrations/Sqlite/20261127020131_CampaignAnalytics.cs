@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Chorus.Infrastructure.Data.Migrations.Postgres
+namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class CampaignAnalytics : Migration
@@ -15,9 +15,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                 name: "AnalyticsSettings",
                 columns: table => new
                 {
-                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    InboundPricePerSegment = table.Column<decimal>(type: "numeric(10,6)", precision: 10, scale: 6, nullable: false),
-                    UpdatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InboundPricePerSegment = table.Column<decimal>(type: "TEXT", precision: 10, scale: 6, nullable: false),
+                    UpdatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -33,7 +33,7 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_Messages_CampaignHourly",
                 table: "Messages",
-                columns: new[] { "CampaignId", "CreatedUtc" });
+                columns: new[] { "CampaignId", "CreatedUtc", "Direction", "Kind", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Messages_CampaignStats",
@@ -41,9 +41,14 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                 columns: new[] { "CampaignId", "Direction", "Kind", "Status", "ErrorCode", "Carrier", "TexterUserId", "Segments" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Contacts_CampaignStats",
+                name: "IX_Contacts_CampaignReplied",
                 table: "Contacts",
-                columns: new[] { "CampaignId", "ConversationStatus", "LastInboundUtc", "LastMessageUtc" });
+                columns: new[] { "CampaignId", "LastInboundUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_CampaignStatus",
+                table: "Contacts",
+                columns: new[] { "CampaignId", "ConversationStatus", "LastMessageUtc" });
         }
 
         /// <inheritdoc />
@@ -61,7 +66,11 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                 table: "Messages");
 
             migrationBuilder.DropIndex(
-                name: "IX_Contacts_CampaignStats",
+                name: "IX_Contacts_CampaignReplied",
+                table: "Contacts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Contacts_CampaignStatus",
                 table: "Contacts");
         }
     }
