@@ -37,7 +37,8 @@ internal static class StatsBench
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Chorus stats bench · {provider} · {contacts:N0} contacts · {messages:N0} messages · seeded in {seeding.Elapsed.TotalSeconds:F0} s · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm}Z"));
 
-        using var http = new HttpClient { BaseAddress = baseAddress };
+        // The first request compiles every query (and JITs on a loaded machine): give it time.
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", org.Token);
         var url = new Uri($"/api/v1/orgs/{org.Slug}/campaigns/{campaignId}/stats", UriKind.Relative);
         for (var i = 0; i < 3; i++)
