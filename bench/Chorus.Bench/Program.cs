@@ -15,7 +15,7 @@ namespace Chorus.Bench;
 
 // Load generator for the API over real HTTP on loopback (Kestrel), against a fresh database.
 // Usage: dotnet run -c Release --project bench/Chorus.Bench -- [--requests N] [--concurrency N] [--postgres "<connection string>"]
-// Other modes: render, contacts, inbound, dispatch, export (see each mode's class).
+// Other modes: render, contacts, inbound, dispatch, export, stats (see each mode's class).
 internal static class BenchProgram
 {
     public static async Task Main(string[] args)
@@ -39,6 +39,8 @@ internal static class BenchProgram
                 return;
             case "export":
                 await ExportBench.RunAsync(args, Console.Out);
+            case "stats":
+                await StatsBench.RunAsync(args, Console.Out);
                 return;
         }
 

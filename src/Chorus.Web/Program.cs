@@ -1,5 +1,6 @@
 using Chorus.Components;
 using Chorus.Features.Accounts;
+using Chorus.Features.Analytics;
 using Chorus.Features.Analytics.Exports;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
@@ -42,6 +43,7 @@ static WebApplication BuildApp(string[] args)
     app.MapTextingEndpoints();
     app.MapRecordEndpoints();
     app.MapExportEndpoints();
+    app.MapAnalyticsEndpoints();
     app.MapUi();
     return app;
 }

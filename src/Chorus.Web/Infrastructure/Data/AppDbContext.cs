@@ -47,6 +47,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<Features.Texting.HelpMessage> HelpMessages => Set<Features.Texting.HelpMessage>();
     public DbSet<Features.Analytics.Exports.Export> Exports => Set<Features.Analytics.Exports.Export>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Features.Analytics.AnalyticsSettings> AnalyticsSettings => Set<Features.Analytics.AnalyticsSettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
