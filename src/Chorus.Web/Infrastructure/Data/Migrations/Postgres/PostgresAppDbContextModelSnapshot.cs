@@ -161,6 +161,94 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("SetupTokens");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Analytics.AnalyticsSettings", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("InboundPricePerSegment")
+                        .HasPrecision(10, 6)
+                        .HasColumnType("numeric(10,6)");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("AnalyticsSettings");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Analytics.Exports.Export", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("CompletedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("ExpiredUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("FileBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("StartedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("TotalRows")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "CreatedUtc");
+
+                    b.HasIndex("Status", "CompletedUtc");
+
+                    b.HasIndex("Status", "HeartbeatUtc");
+
+                    b.ToTable("Exports");
+                });
+
             modelBuilder.Entity("Chorus.Features.Audit.AuditEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -294,6 +382,11 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("TrainingText")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<DateTime>("UpdatedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -454,12 +547,20 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("AssignmentId", "ConversationStatus");
 
+                    b.HasIndex("CampaignId", "Id");
+
+                    b.HasIndex("CampaignId", "LastInboundUtc")
+                        .HasDatabaseName("IX_Contacts_CampaignReplied");
+
                     b.HasIndex("CampaignId", "PhoneE164")
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "PhoneE164");
 
                     b.HasIndex("CampaignId", "AssignmentId", "ConversationStatus");
+
+                    b.HasIndex("CampaignId", "ConversationStatus", "LastMessageUtc")
+                        .HasDatabaseName("IX_Contacts_CampaignStatus");
 
                     b.HasIndex("OrganizationId", "TexterUserId", "ConversationStatus");
 
@@ -610,6 +711,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(1600)
                         .HasColumnType("character varying(1600)");
 
+                    b.Property<DateTime?>("BodyPurgedUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("CampaignId")
                         .HasColumnType("uuid");
 
@@ -706,12 +810,24 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("ContactId", "CreatedUtc");
 
+                    b.HasIndex("OrganizationId", "CreatedUtc");
+
+                    b.HasIndex("OrganizationId", "Id");
+
                     b.HasIndex("OrganizationId", "ProviderMessageId")
                         .IsUnique();
 
                     b.HasIndex("Status", "NotBeforeUtc");
 
+                    b.HasIndex("OrganizationId", "BodyPurgedUtc", "CreatedUtc");
+
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
+
+                    b.HasIndex("CampaignId", "CreatedUtc", "Direction", "Kind", "Status")
+                        .HasDatabaseName("IX_Messages_CampaignHourly");
+
+                    b.HasIndex("CampaignId", "Direction", "Kind", "Status", "ErrorCode", "Carrier", "TexterUserId", "Segments")
+                        .HasDatabaseName("IX_Messages_CampaignStats");
 
                     b.ToTable("Messages");
                 });
@@ -934,6 +1050,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganizationId", "Id");
+
                     b.HasIndex("OrganizationId", "PhoneE164")
                         .IsUnique();
 
@@ -944,6 +1062,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CampaignId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Code")
@@ -1071,6 +1192,22 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("MessageBodyYears")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("RetentionPolicies");
+                });
+
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1089,6 +1226,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid>("TexterUserId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("TrainingAcknowledgedUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CampaignId", "TexterUserId")
@@ -1097,6 +1237,76 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("OrganizationId", "TexterUserId");
 
                     b.ToTable("Assignments");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("FromStaff")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ThreadId", "CreatedUtc");
+
+                    b.ToTable("HelpMessages");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpThread", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("AwaitingAnswer")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("LastMessageUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ResolvedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TexterUserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "TexterUserId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "ResolvedUtc", "LastMessageUtc");
+
+                    b.ToTable("HelpThreads");
                 });
 
             modelBuilder.Entity("Chorus.Features.Texting.SurveyResponse", b =>
@@ -1230,6 +1440,15 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Chorus.Features.Analytics.AnalyticsSettings", b =>
+                {
+                    b.HasOne("Chorus.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Chorus.Features.Campaigns.Campaign", b =>
                 {
                     b.HasOne("Chorus.Features.Organizations.Organization", null)
@@ -1307,7 +1526,34 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
+                {
+                    b.HasOne("Chorus.Features.Organizations.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Chorus.Features.Records.RetentionPolicy", "OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
+                {
+                    b.HasOne("Chorus.Features.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpMessage", b =>
+                {
+                    b.HasOne("Chorus.Features.Texting.HelpThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpThread", b =>
                 {
                     b.HasOne("Chorus.Features.Campaigns.Campaign", null)
                         .WithMany()

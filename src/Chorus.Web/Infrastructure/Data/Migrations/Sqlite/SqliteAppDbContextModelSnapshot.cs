@@ -155,6 +155,94 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("SetupTokens");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Analytics.AnalyticsSettings", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("InboundPricePerSegment")
+                        .HasPrecision(10, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("AnalyticsSettings");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Analytics.Exports.Export", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiredUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FileBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("HeartbeatUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StartedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TotalRows")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "CreatedUtc");
+
+                    b.HasIndex("Status", "CompletedUtc");
+
+                    b.HasIndex("Status", "HeartbeatUtc");
+
+                    b.ToTable("Exports");
+                });
+
             modelBuilder.Entity("Chorus.Features.Audit.AuditEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -287,6 +375,11 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrainingText")
+                        .IsRequired()
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedUtc")
@@ -448,12 +541,20 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("AssignmentId", "ConversationStatus");
 
+                    b.HasIndex("CampaignId", "Id");
+
+                    b.HasIndex("CampaignId", "LastInboundUtc")
+                        .HasDatabaseName("IX_Contacts_CampaignReplied");
+
                     b.HasIndex("CampaignId", "PhoneE164")
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "PhoneE164");
 
                     b.HasIndex("CampaignId", "AssignmentId", "ConversationStatus");
+
+                    b.HasIndex("CampaignId", "ConversationStatus", "LastMessageUtc")
+                        .HasDatabaseName("IX_Contacts_CampaignStatus");
 
                     b.HasIndex("OrganizationId", "TexterUserId", "ConversationStatus");
 
@@ -602,6 +703,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(1600)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("BodyPurgedUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("CampaignId")
                         .HasColumnType("TEXT");
 
@@ -698,12 +802,24 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("ContactId", "CreatedUtc");
 
+                    b.HasIndex("OrganizationId", "CreatedUtc");
+
+                    b.HasIndex("OrganizationId", "Id");
+
                     b.HasIndex("OrganizationId", "ProviderMessageId")
                         .IsUnique();
 
                     b.HasIndex("Status", "NotBeforeUtc");
 
+                    b.HasIndex("OrganizationId", "BodyPurgedUtc", "CreatedUtc");
+
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
+
+                    b.HasIndex("CampaignId", "CreatedUtc", "Direction", "Kind", "Status")
+                        .HasDatabaseName("IX_Messages_CampaignHourly");
+
+                    b.HasIndex("CampaignId", "Direction", "Kind", "Status", "ErrorCode", "Carrier", "TexterUserId", "Segments")
+                        .HasDatabaseName("IX_Messages_CampaignStats");
 
                     b.ToTable("Messages");
                 });
@@ -922,6 +1038,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganizationId", "Id");
+
                     b.HasIndex("OrganizationId", "PhoneE164")
                         .IsUnique();
 
@@ -932,6 +1050,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CampaignId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Code")
@@ -1059,6 +1180,22 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MessageBodyYears")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("RetentionPolicies");
+                });
+
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1077,6 +1214,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("TexterUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("TrainingAcknowledgedUtc")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CampaignId", "TexterUserId")
@@ -1085,6 +1225,76 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "TexterUserId");
 
                     b.ToTable("Assignments");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("FromStaff")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ThreadId", "CreatedUtc");
+
+                    b.ToTable("HelpMessages");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpThread", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AwaitingAnswer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastMessageUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TexterUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "TexterUserId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "ResolvedUtc", "LastMessageUtc");
+
+                    b.ToTable("HelpThreads");
                 });
 
             modelBuilder.Entity("Chorus.Features.Texting.SurveyResponse", b =>
@@ -1214,6 +1424,15 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Chorus.Features.Analytics.AnalyticsSettings", b =>
+                {
+                    b.HasOne("Chorus.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Chorus.Features.Campaigns.Campaign", b =>
                 {
                     b.HasOne("Chorus.Features.Organizations.Organization", null)
@@ -1291,7 +1510,34 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Chorus.Features.Records.RetentionPolicy", b =>
+                {
+                    b.HasOne("Chorus.Features.Organizations.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Chorus.Features.Records.RetentionPolicy", "OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Chorus.Features.Texting.Assignment", b =>
+                {
+                    b.HasOne("Chorus.Features.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpMessage", b =>
+                {
+                    b.HasOne("Chorus.Features.Texting.HelpThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Chorus.Features.Texting.HelpThread", b =>
                 {
                     b.HasOne("Chorus.Features.Campaigns.Campaign", null)
                         .WithMany()
