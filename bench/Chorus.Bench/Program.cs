@@ -39,6 +39,7 @@ internal static class BenchProgram
                 return;
             case "export":
                 await ExportBench.RunAsync(args, Console.Out);
+                return;
             case "stats":
                 await StatsBench.RunAsync(args, Console.Out);
                 return;
