@@ -58,7 +58,11 @@ public static class OptOutList
         return new Item(optOut.PhoneE164, optOut.Source, optOut.Reason, optOut.CreatedUtc);
     }
 
-    private static string? DigitsAsE164(string text)
+    /// <summary>
+    /// A number we would never text (toll-free, fictional, a service code) still gets a canonical E.164 form from its
+    /// digits, so it can be opted out or looked up; null when the digits can't be one.
+    /// </summary>
+    internal static string? DigitsAsE164(string text)
     {
         var digits = new string([.. text.Where(char.IsAsciiDigit)]);
         return digits.Length switch

@@ -65,7 +65,9 @@ public static class GetContactRecord
 
         var messageCount = await db.Messages.CountAsync(m => m.Phone == e164, ct);
         var messages = await db.Messages.AsNoTracking().Where(m => m.Phone == e164)
-            .OrderByDescending(m => m.CreatedUtc).ThenByDescending(m => m.Id).Take(MaxMessages).ToListAsync(ct);
+            // At the same instant, what a voter sent comes before what it caused (a STOP and its confirmation are
+            // written in one transaction, with one timestamp).
+            .OrderByDescending(m => m.CreatedUtc).ThenBy(m => m.Direction).ThenByDescending(m => m.Id).Take(MaxMessages).ToListAsync(ct);
         messages.Reverse();
         var messageIds = messages.Select(m => m.Id).ToList();
         var history = (await db.MessageStatusChanges.AsNoTracking().Where(c => messageIds.Contains(c.MessageId)).OrderBy(c => c.Id).ToListAsync(ct))

@@ -1,4 +1,5 @@
 using Chorus.Features.Contacts.Phones;
+using Chorus.Features.OptOuts;
 using Chorus.Infrastructure.Http;
 
 namespace Chorus.Features.Records;
@@ -24,23 +25,11 @@ public static class RecordPhone
         }
 
         if (phone.Rejection is PhoneNumberRejection.TollFree or PhoneNumberRejection.Fictional or PhoneNumberRejection.ServiceCode or PhoneNumberRejection.PremiumOrSpecial
-            && DigitsAsE164(text) is { } digits)
+            && OptOutList.DigitsAsE164(text) is { } digits)
         {
             return digits;
         }
 
         return Failure.Invalid($"'{text.Trim()}' is not a phone number we can look up. {phone.Message ?? "It has too few or too many digits."} Try e.g. (212) 456-7890 or +12124567890.", "phone");
-    }
-
-    private static string? DigitsAsE164(string text)
-    {
-        var digits = new string([.. text.Where(char.IsAsciiDigit)]);
-        return digits.Length switch
-        {
-            10 => "+1" + digits,
-            11 when digits[0] == '1' => "+" + digits,
-            >= 8 and <= 15 when text.TrimStart().StartsWith('+') => "+" + digits,
-            _ => null,
-        };
     }
 }

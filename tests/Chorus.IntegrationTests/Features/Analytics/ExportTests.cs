@@ -107,9 +107,12 @@ public sealed class ExportTests
             "\"message_id\",\"created_utc\",\"direction\",\"kind\",\"campaign_id\",\"contact_id\",\"phone\",\"our_number\",\"texter\",\"status\",\"error_code\",\"error_message\",\"body\",\"segments\",\"carrier\",\"provider\",\"provider_message_id\"",
             campaignText[1..campaignText.IndexOf('\r', StringComparison.Ordinal)]);
         Assert.Equal(3, rows.Count);
+        // Both messages share a timestamp, and version-7 ids made in the same millisecond have no set order.
+        var sentRow = rows.Single(r => r[0] == sent.Id.ToString("D"));
+        var replyRow = rows.Single(r => r[0] == reply.Id.ToString("D"));
         Assert.Equal([sent.Id.ToString("D"), "2026-11-03 15:00:00", "outbound", "initial", campaign.Id.ToString("D"), contact.Id.ToString("D"), "+12124567001", "", texter.Email,
-            "failed", "30007", "", "Hi Ana, it's Sam. Polls open 7am–8pm,\r\n\"bring ID\"", "1", "", "simulator", ""], rows[1]);
-        Assert.Equal(["inbound", "incoming", "'@SUM(1+1) lol"], [rows[2][2], rows[2][3], rows[2][12]]);
+            "failed", "30007", "", "Hi Ana, it's Sam. Polls open 7am–8pm,\r\n\"bring ID\"", "1", "", "simulator", ""], sentRow);
+        Assert.Equal(["inbound", "incoming", "'@SUM(1+1) lol"], [replyRow[2], replyRow[3], replyRow[12]]);
         Assert.Equal(4, Parse(orgText).Count);
         Assert.Contains("\"'-- other campaign\"", orgText, StringComparison.Ordinal);
     }
