@@ -61,7 +61,7 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(admin.GetByRole(AriaRole.Combobox, new() { Name = "Time Zone holds" })).ToHaveTextAsync("Time zone");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Import contacts" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Import finished" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        await Expect(admin.GetByLabel("Import summary").Locator(".import-stat").Filter(new() { HasText = "Imported" })).ToContainTextAsync("6");
+        await Expect(admin.GetByLabel("Import summary").Locator(".import-stat").Filter(new() { HasText = "Imported" })).ToContainTextAsync("5");
         File.Delete(csv);
 
         await server.CreateCannedResponseAsync(slug, owner, campaignId, "Where do I vote?", CannedText, "logistics");
@@ -97,17 +97,21 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await texter.WaitForInteractivityAsync();
         var send = texter.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true });
         await Expect(send).ToBeFocusedAsync();
-        await Expect(texter.GetByText("Sent 0 of 6")).ToBeVisibleAsync();
+        await Expect(texter.GetByText("Sent 0 of 5")).ToBeVisibleAsync();
         await Expect(texter.GetByLabel("Message", new() { Exact = true })).ToContainTextAsync("it's Jo with Harbor Votes");
         await texter.AssertAccessibleAsync("The send page");
         await ScreenshotsAsync(texter, "journey-send", send);
         await Expect(send).ToBeFocusedAsync();
-        for (var sent = 1; sent <= 5; sent++)
+        // Every contact of the list, so which five get texted never depends on the order of ids made in one millisecond.
+        for (var sent = 1; sent <= 4; sent++)
         {
             await texter.Keyboard.PressAsync("Enter");
-            await Expect(texter.GetByText($"Sent {sent} of 6")).ToBeVisibleAsync();
+            await Expect(texter.GetByText($"Sent {sent} of 5")).ToBeVisibleAsync();
             await Expect(send).ToBeFocusedAsync();
         }
+
+        await texter.Keyboard.PressAsync("Enter");
+        await Expect(texter.GetByText("All sent. Thank you!")).ToBeVisibleAsync();
 
         var initial = await server.OutboundMessagesAsync(slug, MessageKind.Initial);
         Assert.Equal(5, initial.Count);
@@ -194,7 +198,7 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(second.GetByRole(AriaRole.Log, new() { Name = "Messages" })).ToContainTextAsync("Thank you Ada! Early voting ends Friday at 7pm.");
     }
 
-    /// <summary>Six voters in a zone where it is early afternoon now, so their texting window is open whenever this runs.</summary>
+    /// <summary>Five voters in a zone where it is early afternoon now, so their texting window is open whenever this runs.</summary>
     private static string ContactsCsv(string zone) => $"""
         First Name,Last Name,Cell Phone,Time Zone
         Ada,Lovelace,(614) 372-9101,{zone}
@@ -202,7 +206,6 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         Alan,Turing,(614) 372-9103,{zone}
         Katherine,Johnson,(614) 372-9104,{zone}
         Dorothy,Vaughan,(614) 372-9105,{zone}
-        Mary,Jackson,(614) 372-9106,{zone}
         """;
 
     private string AfternoonZone()
