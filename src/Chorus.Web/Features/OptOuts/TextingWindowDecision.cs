@@ -22,7 +22,14 @@ public sealed record TextingWindowDecision(
     TimeOnly? WindowStart,
     TimeOnly? WindowEnd,
     DateTimeOffset? NextAllowedAt,
-    DateTimeOffset? WindowClosesAt);
+    DateTimeOffset? WindowClosesAt)
+{
+    /// <summary>Why a text can't go now, for a person: the local times, and when texting opens again.</summary>
+    /// <param name="who">"this contact", "this number"…</param>
+    public string Explain(string who) => NextAllowedAt is { } next
+        ? $"It is outside {who}'s texting hours ({string.Join(", ", LocalTimes.Select(t => $"{t.LocalTime:HH:mm} in {t.TimeZone}"))}); texting opens again at {next.UtcDateTime:yyyy-MM-dd HH:mm} UTC."
+        : $"{char.ToUpperInvariant(who[0])}{who[1..]}'s texting hours never open with this campaign's settings.";
+}
 
 /// <param name="TimeZone">IANA id.</param>
 /// <param name="LocalTime">The instant as the contact's clock shows it there, with that zone's offset.</param>

@@ -94,6 +94,10 @@ public static class Conversations
         return new Page([.. contacts.Select(c => ToItem(c) with { Last = previews.GetValueOrDefault(c.Id) })], number, size, total);
     }
 
+    /// <summary>How many conversations match, without reading them (the review page's escalation badge).</summary>
+    public static Task<int> CountAsync(ConversationFilter filter, Guid userId, CurrentOrganization current, AppDbContext db, CancellationToken ct) =>
+        filter.Apply(Visible(db, userId, current).Where(c => c.ConversationStatus != ConversationStatus.NotContacted), db).Value?.CountAsync(ct) ?? Task.FromResult(0);
+
     public static async Task<Outcome<Thread>> GetAsync(Guid contactId, Guid userId, CurrentOrganization current, AppDbContext db, CancellationToken ct)
     {
         var contact = await Visible(db, userId, current).AsNoTracking().FirstOrDefaultAsync(c => c.Id == contactId && c.ConversationStatus != ConversationStatus.NotContacted, ct);

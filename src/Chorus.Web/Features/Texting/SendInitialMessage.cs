@@ -151,11 +151,7 @@ public static class SendInitialMessage
         }
 
         var decision = TextingWindow.Evaluate(clock.GetUtcNow(), contact.TimeZones.Split(','), contact.State, campaign.ToTextingHours());
-        return decision.Allowed ? null : new Blocked(
-            decision.NextAllowedAt is { } next
-                ? $"It is outside this contact's texting hours ({string.Join(", ", decision.LocalTimes.Select(t => $"{t.LocalTime:HH:mm} in {t.TimeZone}"))}); texting opens again at {next.UtcDateTime:yyyy-MM-dd HH:mm} UTC."
-                : "This contact's texting hours never open with this campaign's settings.",
-            decision.NextAllowedAt);
+        return decision.Allowed ? null : new Blocked(decision.Explain("this contact"), decision.NextAllowedAt);
     }
 
     private static async Task<Outcome<Context>> LoadAsync(Guid assignmentId, Guid userId, AppDbContext db, CancellationToken ct)

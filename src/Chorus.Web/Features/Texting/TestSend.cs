@@ -67,9 +67,7 @@ public static class TestSend
         var decision = TextingWindow.Evaluate(now, location, campaign.ToTextingHours());
         if (!decision.Allowed)
         {
-            var reason = decision.NextAllowedAt is { } next
-                ? $"It is outside this number's texting hours ({string.Join(", ", decision.LocalTimes.Select(t => $"{t.LocalTime:HH:mm} in {t.TimeZone}"))}); texting opens again at {next.UtcDateTime:yyyy-MM-dd HH:mm} UTC."
-                : "This number's texting hours never open with this campaign's settings.";
+            var reason = decision.Explain("this number");
             return Failure.Unprocessable(reason, [new Problem(reason, "phone")]);
         }
 
