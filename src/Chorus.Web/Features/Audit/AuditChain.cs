@@ -34,7 +34,7 @@ public static class AuditChain
 
         return added is null
             ? []
-            : [.. added.GroupBy(e => e.OrganizationId).Select(g => (g.Key, g.OrderBy(e => e.OccurredUtc).ThenBy(e => e.Id).ToList()))];
+            : [.. added.GroupBy(e => e.OrganizationId).Select(g => (g.Key, g.OrderBy(e => e.OccurredUtc).ThenBy(e => e.RecordedOrder).ToList()))];
     }
 
     public static async Task SealAsync(AppDbContext db, IReadOnlyList<(Guid OrganizationId, List<AuditEvent> Entries)> pending, CancellationToken ct)

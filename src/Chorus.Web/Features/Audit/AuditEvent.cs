@@ -18,9 +18,17 @@ public sealed class AuditEvent : IOrganizationOwned
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
+    private static long s_recorded;
+
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid OrganizationId { get; init; }
     public long Sequence { get; set; }
+
+    /// <summary>
+    /// The order entries were made in this process, to chain entries of one save that share a timestamp in the order
+    /// they were recorded (version-7 ids of one millisecond have no order). Not stored: <see cref="Sequence"/> is.
+    /// </summary>
+    internal long RecordedOrder { get; } = Interlocked.Increment(ref s_recorded);
     public DateTime OccurredUtc { get; init; }
     public Guid? ActorUserId { get; init; }
     public required string Actor { get; init; }
