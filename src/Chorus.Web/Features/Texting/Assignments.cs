@@ -25,7 +25,8 @@ public static class Assignments
 
     public sealed record Summary(Guid AssignmentId, Guid CampaignId, string CampaignTitle, CampaignStatus CampaignStatus, int ToSend, int NeedsResponse, int Open, int Done);
 
-    private const int MaxClaimRounds = 5;
+    /// <summary>A safety bound only: every round but the last either claims or finds the group empty.</summary>
+    private const int MaxClaimRounds = 1_000;
 
     public static async Task<Outcome<BatchResponse>> RequestBatchAsync(Guid campaignId, AuditActor actor, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -102,16 +103,12 @@ public static class Assignments
         var claimed = 0;
         foreach (var (zones, state) in open)
         {
+            // A round can come back short while other requests hold rows of the group; it goes on until the batch is
+            // full or nothing in the group is left unclaimed, so contention never leaves contacts on the table.
             for (var round = 0; round < MaxClaimRounds && claimed < want; round++)
             {
                 var take = want - claimed;
-                var candidates = pool.Where(c => c.TimeZones == zones && c.State == state).OrderBy(c => c.Id).Take(take).Select(c => c.Id);
-                var got = await db.Contacts
-                    .Where(c => candidates.Contains(c.Id) && c.AssignmentId == null)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(c => c.AssignmentId, assignment.Id)
-                        .SetProperty(c => c.TexterUserId, userId)
-                        .SetProperty(c => c.BatchId, batchId), ct);
+                var got = await ClaimAsync(db, pool, current.Id.Value, campaignId, zones, state, take, assignment.Id, userId, batchId, ct);
                 claimed += got;
                 if (got == take || got == 0 && !await pool.AnyAsync(c => c.TimeZones == zones && c.State == state, ct))
                 {
@@ -137,6 +134,42 @@ public static class Assignments
         var contacts = await db.Contacts.AsNoTracking().Where(c => c.BatchId == batchId).OrderBy(c => c.Id)
             .Select(c => new ContactView(c.Id, c.FirstName, c.LastName, c.PhoneE164, c.Zip)).ToListAsync(ct);
         return new BatchResponse(assignment.Id, campaignId, contacts);
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="take"/> unclaimed contacts of one time-zone group for the batch. On PostgreSQL the
+    /// candidates are locked with <c>FOR UPDATE SKIP LOCKED</c>, so concurrent requests pass over each other's rows
+    /// instead of waiting for them and then finding them taken; on SQLite one writer at a time makes the statement the
+    /// claim. Both keep <c>AssignmentId IS NULL</c> in the UPDATE itself. The PostgreSQL candidates sit in a materialized
+    /// CTE, not an <c>IN (subquery)</c>: a concurrent update makes PostgreSQL re-check the UPDATE's rows, and a re-run
+    /// SKIP LOCKED subquery picks different ones — batches of 200 instead of 10 came out of that form under 50 requests.
+    /// </summary>
+    private static async Task<int> ClaimAsync(AppDbContext db, IQueryable<Contact> pool, Guid organizationId, Guid campaignId, string zones, string? state,
+        int take, Guid assignmentId, Guid userId, Guid batchId, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            return await db.Database.ExecuteSqlAsync($"""
+                WITH picked AS MATERIALIZED (
+                    SELECT c."Id" FROM "Contacts" c
+                    WHERE c."CampaignId" = {campaignId} AND c."AssignmentId" IS NULL AND c."ConversationStatus" = {(int)ConversationStatus.NotContacted}
+                      AND NOT c."BadNumber" AND c."TimeZones" = {zones} AND c."State" IS NOT DISTINCT FROM {state}
+                      AND NOT EXISTS (SELECT 1 FROM "OptOuts" o WHERE o."OrganizationId" = {organizationId} AND o."PhoneE164" = c."PhoneE164")
+                    ORDER BY c."Id"
+                    LIMIT {take}
+                    FOR UPDATE OF c SKIP LOCKED)
+                UPDATE "Contacts" SET "AssignmentId" = {assignmentId}, "TexterUserId" = {userId}, "BatchId" = {batchId}
+                FROM picked WHERE "Contacts"."Id" = picked."Id" AND "Contacts"."AssignmentId" IS NULL
+                """, ct);
+        }
+
+        var candidates = pool.Where(c => c.TimeZones == zones && c.State == state).OrderBy(c => c.Id).Take(take).Select(c => c.Id);
+        return await db.Contacts
+            .Where(c => candidates.Contains(c.Id) && c.AssignmentId == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.AssignmentId, assignmentId)
+                .SetProperty(c => c.TexterUserId, userId)
+                .SetProperty(c => c.BatchId, batchId), ct);
     }
 
     internal static async Task<Assignment> GetOrCreateAsync(AppDbContext db, Guid organizationId, Guid campaignId, Guid userId, DateTime now, CancellationToken ct)

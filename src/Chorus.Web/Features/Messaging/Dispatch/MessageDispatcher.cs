@@ -40,19 +40,24 @@ public sealed class MessageDispatcher(
         return messages.Count;
     }
 
-    /// <summary>Marks up to <paramref name="batchSize"/> due messages as this pass's, atomically.</summary>
+    /// <summary>
+    /// Marks up to <paramref name="batchSize"/> due messages as this pass's, atomically. On PostgreSQL the locked
+    /// candidates sit in a materialized CTE: inside <c>IN (subquery)</c> a concurrent update can make PostgreSQL re-run
+    /// the SKIP LOCKED subquery and claim rows past the limit (seen in the batch claim, <see cref="Texting.Assignments"/>).
+    /// </summary>
     public static async Task<int> ClaimAsync(AppDbContext db, Guid token, DateTime nowUtc, int batchSize, CancellationToken ct)
     {
         if (db.Database.IsNpgsql())
         {
             return await db.Database.ExecuteSqlAsync($"""
-                UPDATE "Messages" SET "Status" = {(int)MessageStatus.Sending}, "ClaimToken" = {token}, "ClaimedUtc" = {nowUtc}, "UpdatedUtc" = {nowUtc}
-                WHERE "Id" IN (
+                WITH due AS MATERIALIZED (
                     SELECT "Id" FROM "Messages"
                     WHERE "Status" = {(int)MessageStatus.Queued} AND "NotBeforeUtc" <= {nowUtc}
                     ORDER BY "NotBeforeUtc"
                     LIMIT {batchSize}
                     FOR UPDATE SKIP LOCKED)
+                UPDATE "Messages" SET "Status" = {(int)MessageStatus.Sending}, "ClaimToken" = {token}, "ClaimedUtc" = {nowUtc}, "UpdatedUtc" = {nowUtc}
+                FROM due WHERE "Messages"."Id" = due."Id" AND "Messages"."Status" = {(int)MessageStatus.Queued}
                 """, ct);
         }
 
