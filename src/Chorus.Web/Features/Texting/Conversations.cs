@@ -218,7 +218,15 @@ public static class Conversations
             return Failure.Invalid($"At most {MaxTags} tags of up to {MaxTagLength} characters.", "tags");
         }
 
-        return await ChangeAsync(contactId, actor, current, db, clock, "conversation.tagged", new { tags = names }, c => c.Tags = JsonSerializer.Serialize(names), ct);
+        // The record says what changed, not only the result: integrations act on the tags added (Features/Integrations).
+        var change = new TagChange { Tags = names };
+        return await ChangeAsync(contactId, actor, current, db, clock, "conversation.tagged", change, c =>
+        {
+            var before = JsonSerializer.Deserialize<List<string>>(c.Tags) ?? [];
+            change.Added = [.. names.Where(n => !before.Contains(n, StringComparer.OrdinalIgnoreCase))];
+            change.Removed = [.. before.Where(b => !names.Contains(b, StringComparer.OrdinalIgnoreCase))];
+            c.Tags = JsonSerializer.Serialize(names);
+        }, ct);
     }
 
     public static async Task<Outcome<AnswerResponse>> RecordAnswerAsync(
@@ -309,9 +317,16 @@ public static class Conversations
     public static Item ToItem(Contact c) => new(
         c.Id, c.CampaignId, c.FirstName, c.LastName, c.PhoneE164, c.ConversationStatus, c.TexterUserId, c.LastMessageUtc, c.LastInboundUtc, c.Escalated,
         string.IsNullOrEmpty(c.Tags) ? [] : JsonSerializer.Deserialize<List<string>>(c.Tags) ?? [], c.Escalated ? c.EscalationReason : null);
+
+    /// <summary>The audit data of a tag change; filled in as the change is made, serialized when it is recorded.</summary>
+    private sealed class TagChange
+    {
+        public required List<string> Tags { get; init; }
+        public List<string> Added { get; set; } = [];
+        public List<string> Removed { get; set; } = [];
+    }
 }
 
-/// <summary>The HTTP face of <see cref="Conversations"/>.</summary>
 public static class ConversationEndpoints
 {
     public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder app)

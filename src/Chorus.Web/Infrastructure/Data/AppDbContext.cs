@@ -48,6 +48,9 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<Features.Analytics.Exports.Export> Exports => Set<Features.Analytics.Exports.Export>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Features.Analytics.AnalyticsSettings> AnalyticsSettings => Set<Features.Analytics.AnalyticsSettings>();
+    public DbSet<Features.Integrations.Integration> Integrations => Set<Features.Integrations.Integration>();
+    public DbSet<Features.Integrations.IntegrationDelivery> IntegrationDeliveries => Set<Features.Integrations.IntegrationDelivery>();
+    public DbSet<Features.Integrations.SyncRun> SyncRuns => Set<Features.Integrations.SyncRun>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
