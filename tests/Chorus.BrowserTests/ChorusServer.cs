@@ -22,7 +22,8 @@ namespace Chorus.BrowserTests;
 
 /// <summary>
 /// The real app on Kestrel (a browser can't reach the in-memory test server), on its own SQLite file that the app
-/// migrates at start and that is deleted afterwards. One per test class.
+/// migrates at start and that is deleted afterwards (or on a PostgreSQL database, <see cref="PostgresConnectionString"/>).
+/// One per test class.
 /// </summary>
 public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -33,6 +34,9 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
     private readonly List<IBrowserContext> _browsers = [];
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Set to run on PostgreSQL instead of its own SQLite file (several servers may share one database).</summary>
+    public string? PostgresConnectionString { get; init; }
 
     public ValueTask InitializeAsync()
     {
@@ -45,8 +49,8 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("ConnectionStrings:Chorus", $"Data Source={_databasePath}");
+        builder.UseSetting("Database:Provider", PostgresConnectionString is null ? "Sqlite" : "Postgres");
+        builder.UseSetting("ConnectionStrings:Chorus", PostgresConnectionString ?? $"Data Source={_databasePath}");
         builder.ConfigureServices(services =>
         {
             // On an empty database it issues a set-up token of its own at start, which would replace the one a

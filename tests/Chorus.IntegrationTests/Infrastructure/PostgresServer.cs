@@ -3,8 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-[assembly: AssemblyFixture(typeof(Chorus.IntegrationTests.Infrastructure.PostgresServer))]
-
 namespace Chorus.IntegrationTests.Infrastructure;
 
 /// <summary>
