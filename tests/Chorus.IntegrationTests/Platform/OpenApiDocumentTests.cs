@@ -25,7 +25,7 @@ public sealed partial class OpenApiDocumentTests
         select (operation.Name.ToUpperInvariant(), path.Name, operation.Value);
 
     [Fact]
-    public async Task Every_api_operation_has_a_summary_a_tag_and_typed_bodies_and_the_bearer_scheme_is_declared()
+    public async Task Every_api_operation_has_a_summary_a_tag_typed_bodies_and_problem_answers_and_the_bearer_scheme_is_declared()
     {
         await using var app = await ChorusApp.StartAsync(DatabaseProvider.Sqlite);
 
@@ -55,6 +55,14 @@ public sealed partial class OpenApiDocumentTests
             if (!responses.Any(r => r.Name.StartsWith('2')))
             {
                 missing.Add($"{method} {path}: no success response");
+            }
+
+            // Every token-protected operation can answer 401, and every organization route 403 and 404 (ApiGroups).
+            string[] refusals = path.StartsWith("/api/v1/orgs/{org}", StringComparison.Ordinal) ? ["401", "403", "404"] : ["401"];
+            foreach (var status in refusals.Where(status => !responses.Any(r => r.Name == status && r.Value.TryGetProperty("content", out var c)
+                && c.TryGetProperty("application/problem+json", out _))))
+            {
+                missing.Add($"{method} {path}: no {status} problem details");
             }
 
             // A success that carries a body must say what the body is; 202/204 without one are fine.
