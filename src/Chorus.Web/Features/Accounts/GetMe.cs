@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
+using Chorus.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,6 +38,6 @@ public static class GetMe
         return [.. items.OrderBy(i => i.Name, StringComparer.CurrentCultureIgnoreCase)];
     }
 
-    public static async Task<Results<Ok<Response>, NotFound>> HandleAsync(ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
-        await ExecuteAsync(user.UserId(), db, ct) is { } me ? TypedResults.Ok(me) : TypedResults.NotFound();
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
+        await ExecuteAsync(user.UserId(), db, ct) is { } me ? TypedResults.Ok(me) : Failure.NotFound("The account").ToProblem();
 }

@@ -22,10 +22,11 @@ public static class ContactsModule
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(maxBytes + (1024 * 1024)))
             .WithFormOptions(multipartBodyLengthLimit: maxBytes + (1024 * 1024))
             .WithSummary("Uploads a CSV (multipart 'file', optional 'mapping' JSON) into the campaign; 202 with the import id.");
+        uploads.MapGet("/", GetContactImport.HandleListAsync).WithSummary("The campaign's imports with their status and counts, newest first (at most 50).");
 
         var imports = app.MapOrgApiGroup("/imports", Policies.OrgAdmin).WithTags("Contacts");
         imports.MapGet("/{importId:guid}", GetContactImport.HandleAsync).WithSummary("An import's status, counts and progress.");
-        imports.MapGet("/{importId:guid}/rejected.csv", GetRejectedRows.HandleAsync).WithSummary("The refused rows: line number, reason, original record.");
+        imports.MapGet("/{importId:guid}/rejected.csv", GetRejectedRows.HandleAsync).Produces<string>(StatusCodes.Status200OK, "text/csv").WithSummary("The refused rows: line number, reason, original record.");
 
         var contacts = app.MapOrgApiGroup("/campaigns/{campaignId:guid}/contacts", Policies.OrgSupervisor).WithTags("Contacts");
         contacts.MapGet("/", ListContacts.HandleAsync).WithSummary("The campaign's contacts, paged.");

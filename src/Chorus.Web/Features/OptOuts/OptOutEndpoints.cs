@@ -11,7 +11,7 @@ public static class OptOutEndpoints
             .WithSummary("Whether a number may be texted at an instant in its local time, and if not, when next.");
 
         var list = app.MapOrgApiGroup("/opt-outs", Policies.OrgSupervisor).WithTags("Compliance");
-        list.MapGet("/", OptOutList.HandleListAsync).WithSummary("The organization's opt-out list, paged; ?format=csv for all of it.");
+        list.MapGet("/", OptOutList.HandleListAsync).Produces<OptOutList.Page>().WithSummary("The organization's opt-out list, paged; ?format=csv for all of it.");
         list.MapPost("/", OptOutList.HandleAddAsync).WithSummary("Adds a number to the opt-out list; it applies at once to every campaign.");
 
         var admin = app.MapOrgApiGroup("/opt-outs", Policies.OrgAdmin).WithTags("Compliance");

@@ -80,6 +80,10 @@ public static class AcceptJoinLink
         return new Response(organization.Slug, organization.Name, link.Role, AlreadyMember: false, link.CampaignId);
     }
 
+    /// <summary>What the join page shows before the person accepts: the organization, the role, and whether the link still works.</summary>
+    public static async Task<Results<Ok<LinkInfo>, ProblemHttpResult>> HandleDescribeAsync(string code, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        code.Length is > 0 and <= 40 && await DescribeAsync(code, db, clock, ct) is { } link ? TypedResults.Ok(link) : Failure.NotFound("The join link").ToProblem();
+
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string code, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var outcome = await ExecuteAsync(code, user.UserId(), user.Identity?.Name ?? "", db, clock, ct);

@@ -1,4 +1,5 @@
 using Chorus.Infrastructure.Data;
+using Chorus.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,6 +24,6 @@ public static class GetOrganization
             organization.OptOutLanguage, organization.PricePerSegment, organization.DefaultTimeZone);
     }
 
-    public static async Task<Results<Ok<Response>, NotFound>> HandleAsync(CurrentOrganization current, AppDbContext db, CancellationToken ct) =>
-        await ExecuteAsync(current, db, ct) is { } response ? TypedResults.Ok(response) : TypedResults.NotFound();
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(CurrentOrganization current, AppDbContext db, CancellationToken ct) =>
+        await ExecuteAsync(current, db, ct) is { } response ? TypedResults.Ok(response) : Failure.NotFound("The organization").ToProblem();
 }

@@ -10,6 +10,7 @@ public static class OrganizationEndpoints
         orgs.MapPost("/", CreateOrganization.HandleAsync).WithSummary("Creates an organization with the caller as its owner.");
 
         var join = app.MapApiGroup("/api/v1/join").WithTags("Organizations");
+        join.MapGet("/{code}", AcceptJoinLink.HandleDescribeAsync).WithSummary("What a join link offers (organization, role, campaign) and whether it can still be used.");
         join.MapPost("/{code}", AcceptJoinLink.HandleAsync).WithSummary("Joins the organization of a join link.");
 
         var organization = app.MapOrgApiGroup("", Policies.OrgTexter).WithTags("Organizations");

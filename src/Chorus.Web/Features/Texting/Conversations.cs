@@ -11,6 +11,7 @@ using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chorus.Features.Texting;
@@ -345,36 +346,39 @@ public static class ConversationEndpoints
         return app;
     }
 
-    private static IResult Result<T>(Outcome<T> outcome, Func<T, IResult> ok) => outcome.Failure is { } f ? f.ToProblem() : ok(outcome.Value!);
+    private static async Task<Results<Ok<Conversations.Page>, ProblemHttpResult>> ListAsync(Guid? campaignId, string? status, Guid? texterId, string? tag, string? q,
+        bool? escalated, DateTime? from, DateTime? to, [Range(1, int.MaxValue)] int? page, [Range(1, Conversations.MaxPageSize)] int? pageSize, ClaimsPrincipal user,
+        CurrentOrganization current, AppDbContext db, CancellationToken ct) =>
+        (await Conversations.ListAsync(new ConversationFilter(campaignId, status, texterId, tag, q, escalated, from, to), page, pageSize, user.UserId(), current, db, ct)).ToOk();
 
-    private static async Task<IResult> ListAsync(Guid? campaignId, string? status, Guid? texterId, string? tag, string? q, bool? escalated, DateTime? from, DateTime? to,
-        [Range(1, int.MaxValue)] int? page, [Range(1, Conversations.MaxPageSize)] int? pageSize, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, CancellationToken ct) =>
-        Result(await Conversations.ListAsync(new ConversationFilter(campaignId, status, texterId, tag, q, escalated, from, to), page, pageSize, user.UserId(), current, db, ct),
-            TypedResults.Ok);
+    private static async Task<Results<Ok<Conversations.Thread>, ProblemHttpResult>> GetAsync(Guid contactId, ClaimsPrincipal user, CurrentOrganization current,
+        AppDbContext db, CancellationToken ct) =>
+        (await Conversations.GetAsync(contactId, user.UserId(), current, db, ct)).ToOk();
 
-    private static async Task<IResult> GetAsync(Guid contactId, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, CancellationToken ct) =>
-        Result(await Conversations.GetAsync(contactId, user.UserId(), current, db, ct), TypedResults.Ok);
+    private static async Task<Results<Accepted<Conversations.MessageQueued>, ProblemHttpResult>> ReplyAsync(Guid contactId, Conversations.ReplyRequest request,
+        ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, OutboxSignal outbox, TimeProvider clock, CancellationToken ct)
+    {
+        var outcome = await Conversations.ReplyAsync(contactId, request, user.AsAuditActor(), current, db, outbox, clock, ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Accepted((string?)null, outcome.Value!);
+    }
 
-    private static async Task<IResult> ReplyAsync(Guid contactId, Conversations.ReplyRequest request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db,
-        OutboxSignal outbox, TimeProvider clock, CancellationToken ct) =>
-        Result(await Conversations.ReplyAsync(contactId, request, user.AsAuditActor(), current, db, outbox, clock, ct), v => TypedResults.Accepted((string?)null, v));
+    private static async Task<Results<Ok<Conversations.Item>, ProblemHttpResult>> OptOutAsync(Guid contactId, Conversations.ReasonRequest? request, ClaimsPrincipal user,
+        CurrentOrganization current, AppDbContext db, OutboxSignal outbox, TimeProvider clock, CancellationToken ct) =>
+        (await Conversations.OptOutAsync(contactId, request ?? new(null), user.AsAuditActor(), current, db, outbox, clock, ct)).ToOk();
 
-    private static async Task<IResult> OptOutAsync(Guid contactId, Conversations.ReasonRequest? request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db,
-        OutboxSignal outbox, TimeProvider clock, CancellationToken ct) =>
-        Result(await Conversations.OptOutAsync(contactId, request ?? new(null), user.AsAuditActor(), current, db, outbox, clock, ct), TypedResults.Ok);
+    private static async Task<Results<Ok<Conversations.Item>, ProblemHttpResult>> EscalateAsync(Guid contactId, Conversations.ReasonRequest? request, ClaimsPrincipal user,
+        CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        (await Conversations.EscalateAsync(contactId, request ?? new(null), user.AsAuditActor(), current, db, clock, ct)).ToOk();
 
-    private static async Task<IResult> EscalateAsync(Guid contactId, Conversations.ReasonRequest? request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db,
-        TimeProvider clock, CancellationToken ct) =>
-        Result(await Conversations.EscalateAsync(contactId, request ?? new(null), user.AsAuditActor(), current, db, clock, ct), TypedResults.Ok);
+    private static async Task<Results<Ok<Conversations.Item>, ProblemHttpResult>> CloseAsync(Guid contactId, ClaimsPrincipal user, CurrentOrganization current,
+        AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        (await Conversations.CloseAsync(contactId, user.AsAuditActor(), current, db, clock, ct)).ToOk();
 
-    private static async Task<IResult> CloseAsync(Guid contactId, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
-        Result(await Conversations.CloseAsync(contactId, user.AsAuditActor(), current, db, clock, ct), TypedResults.Ok);
+    private static async Task<Results<Ok<Conversations.AnswerResponse>, ProblemHttpResult>> AnswerAsync(Guid contactId, Conversations.AnswerRequest request,
+        ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        (await Conversations.RecordAnswerAsync(contactId, request, user.AsAuditActor(), current, db, clock, ct)).ToOk();
 
-    private static async Task<IResult> AnswerAsync(Guid contactId, Conversations.AnswerRequest request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db,
-        TimeProvider clock, CancellationToken ct) =>
-        Result(await Conversations.RecordAnswerAsync(contactId, request, user.AsAuditActor(), current, db, clock, ct), TypedResults.Ok);
-
-    private static async Task<IResult> TagsAsync(Guid contactId, List<string> tags, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db,
-        TimeProvider clock, CancellationToken ct) =>
-        Result(await Conversations.SetTagsAsync(contactId, tags, user.AsAuditActor(), current, db, clock, ct), TypedResults.Ok);
+    private static async Task<Results<Ok<Conversations.Item>, ProblemHttpResult>> TagsAsync(Guid contactId, List<string> tags, ClaimsPrincipal user,
+        CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        (await Conversations.SetTagsAsync(contactId, tags, user.AsAuditActor(), current, db, clock, ct)).ToOk();
 }

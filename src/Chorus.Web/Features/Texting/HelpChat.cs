@@ -6,6 +6,7 @@ using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chorus.Features.Texting;
@@ -248,25 +249,29 @@ public static class HelpChatEndpoints
         return app;
     }
 
-    private static IResult Result<T>(Outcome<T> outcome, Func<T, IResult> ok) => outcome.Failure is { } f ? f.ToProblem() : ok(outcome.Value!);
+    private static async Task<Results<Ok<HelpChat.ThreadView>, NoContent, ProblemHttpResult>> GetMineAsync(Guid id, ClaimsPrincipal user, AppDbContext db,
+        CancellationToken ct)
+    {
+        var outcome = await HelpChat.GetMineAsync(id, user.UserId(), db, ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : outcome.Value is { } thread ? TypedResults.Ok(thread) : TypedResults.NoContent();
+    }
 
-    private static async Task<IResult> GetMineAsync(Guid id, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
-        Result(await HelpChat.GetMineAsync(id, user.UserId(), db, ct), v => v is null ? TypedResults.NoContent() : TypedResults.Ok(v));
+    private static async Task<Results<Ok<HelpChat.ThreadView>, ProblemHttpResult>> AskAsync(Guid id, HelpChat.TextRequest request, ClaimsPrincipal user,
+        AppDbContext db, IMessageEvents events, TimeProvider clock, CancellationToken ct) =>
+        (await HelpChat.AskAsync(id, request, user.AsAuditActor(), db, events, clock, ct)).ToOk();
 
-    private static async Task<IResult> AskAsync(Guid id, HelpChat.TextRequest request, ClaimsPrincipal user, AppDbContext db, IMessageEvents events, TimeProvider clock, CancellationToken ct) =>
-        Result(await HelpChat.AskAsync(id, request, user.AsAuditActor(), db, events, clock, ct), TypedResults.Ok);
-
-    private static async Task<IResult> ListAsync(bool? open, Guid? campaignId, AppDbContext db, CancellationToken ct) =>
+    private static async Task<Ok<List<HelpChat.ThreadSummary>>> ListAsync(bool? open, Guid? campaignId, AppDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await HelpChat.ListAsync(open, campaignId, db, ct));
 
-    private static async Task<IResult> GetAsync(Guid threadId, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, CancellationToken ct) =>
-        Result(await HelpChat.GetAsync(threadId, user.UserId(), current, db, ct), TypedResults.Ok);
+    private static async Task<Results<Ok<HelpChat.ThreadView>, ProblemHttpResult>> GetAsync(Guid threadId, ClaimsPrincipal user, CurrentOrganization current,
+        AppDbContext db, CancellationToken ct) =>
+        (await HelpChat.GetAsync(threadId, user.UserId(), current, db, ct)).ToOk();
 
-    private static async Task<IResult> PostAsync(Guid threadId, HelpChat.TextRequest request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db,
-        IMessageEvents events, TimeProvider clock, CancellationToken ct) =>
-        Result(await HelpChat.PostAsync(threadId, request, user.AsAuditActor(), current, db, events, clock, ct), TypedResults.Ok);
+    private static async Task<Results<Ok<HelpChat.ThreadView>, ProblemHttpResult>> PostAsync(Guid threadId, HelpChat.TextRequest request, ClaimsPrincipal user,
+        CurrentOrganization current, AppDbContext db, IMessageEvents events, TimeProvider clock, CancellationToken ct) =>
+        (await HelpChat.PostAsync(threadId, request, user.AsAuditActor(), current, db, events, clock, ct)).ToOk();
 
-    private static async Task<IResult> ResolveAsync(Guid threadId, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, IMessageEvents events,
-        TimeProvider clock, CancellationToken ct) =>
-        Result(await HelpChat.ResolveAsync(threadId, user.AsAuditActor(), current, db, events, clock, ct), TypedResults.Ok);
+    private static async Task<Results<Ok<HelpChat.ThreadView>, ProblemHttpResult>> ResolveAsync(Guid threadId, ClaimsPrincipal user, CurrentOrganization current,
+        AppDbContext db, IMessageEvents events, TimeProvider clock, CancellationToken ct) =>
+        (await HelpChat.ResolveAsync(threadId, user.AsAuditActor(), current, db, events, clock, ct)).ToOk();
 }

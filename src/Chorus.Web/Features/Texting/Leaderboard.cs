@@ -4,6 +4,7 @@ using Chorus.Features.Contacts.TimeZones;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chorus.Features.Texting;
@@ -84,12 +85,9 @@ public static class Leaderboard
         db.Messages.AsNoTracking().Where(m => m.Direction == MessageDirection.Outbound && m.TexterUserId != null
             && (m.Kind == MessageKind.Initial || m.Kind == MessageKind.Reply) && m.Status != MessageStatus.Canceled);
 
-    public static async Task<IResult> HandleBoardAsync(Guid id, ClaimsPrincipal user, AppDbContext db, CancellationToken ct)
-    {
-        var outcome = await ForCampaignAsync(id, user.UserId(), db, ct);
-        return outcome.Failure is { } f ? f.ToProblem() : TypedResults.Ok(outcome.Value!);
-    }
+    public static async Task<Results<Ok<Board>, ProblemHttpResult>> HandleBoardAsync(Guid id, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
+        (await ForCampaignAsync(id, user.UserId(), db, ct)).ToOk();
 
-    public static async Task<IResult> HandleProgressAsync(ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+    public static async Task<Ok<Progress>> HandleProgressAsync(ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok(await MineAsync(user.UserId(), db, clock, ct));
 }

@@ -4,6 +4,7 @@ using Chorus.Features.Messaging;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chorus.Features.Texting;
@@ -55,15 +56,10 @@ public static class TrainingText
         return new State(text, false, assignment.TrainingAcknowledgedUtc);
     }
 
-    public static async Task<IResult> HandleGetAsync(Guid assignmentId, ClaimsPrincipal user, AppDbContext db, CancellationToken ct)
-    {
-        var outcome = await GetAsync(assignmentId, user.UserId(), db, ct);
-        return outcome.Failure is { } f ? f.ToProblem() : TypedResults.Ok(outcome.Value!);
-    }
+    public static async Task<Results<Ok<State>, ProblemHttpResult>> HandleGetAsync(Guid assignmentId, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
+        (await GetAsync(assignmentId, user.UserId(), db, ct)).ToOk();
 
-    public static async Task<IResult> HandleAcknowledgeAsync(Guid assignmentId, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct)
-    {
-        var outcome = await AcknowledgeAsync(assignmentId, user.AsAuditActor(), db, clock, ct);
-        return outcome.Failure is { } f ? f.ToProblem() : TypedResults.Ok(outcome.Value!);
-    }
+    public static async Task<Results<Ok<State>, ProblemHttpResult>> HandleAcknowledgeAsync(Guid assignmentId, ClaimsPrincipal user, AppDbContext db, TimeProvider clock,
+        CancellationToken ct) =>
+        (await AcknowledgeAsync(assignmentId, user.AsAuditActor(), db, clock, ct)).ToOk();
 }

@@ -24,7 +24,11 @@ public static class PlatformModule
         builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.AddOpenApi(o =>
+        {
+            o.CreateSchemaReferenceId = SchemaId;
+            o.AddDocumentTransformer<BearerSecurityTransformer>();
+        });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
             .AddAspNetCoreInstrumentation()
@@ -62,6 +66,27 @@ public static class PlatformModule
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Chorus API").AddPreferredSecuritySchemes("Bearer")).AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// Slices name their records <c>Request</c>, <c>Response</c>, <c>Item</c>…, nested in the use case; the default
+    /// id (the bare type name) gave every <c>Response</c> one shared schema, so the document showed the wrong shape for
+    /// most endpoints. Nested types are named after the classes they sit in: <c>GetMe.Response</c> is <c>GetMeResponse</c>.
+    /// </summary>
+    internal static string? SchemaId(System.Text.Json.Serialization.Metadata.JsonTypeInfo type)
+    {
+        var id = Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        if (id is null)
+        {
+            return null;
+        }
+
+        for (var outer = type.Type.DeclaringType; outer is not null; outer = outer.DeclaringType)
+        {
+            id = outer.Name.Split('`')[0] + id;
+        }
+
+        return id;
     }
 
     public static bool IsApiRequest(HttpContext context) =>

@@ -126,6 +126,28 @@ public sealed class ContactImportTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_campaigns_imports_are_listed_newest_first_and_another_organization_gets_404(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        var other = await app.Seed.OrganizationAsync();
+        var first = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        await WaitForAsync(org, first.Id);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        await WaitForAsync(org, second.Id);
+
+        var listed = await (await org.Owner.Client.GetAsync(new Uri($"/api/v1/orgs/{org.Slug}/campaigns/{campaignId}/imports", UriKind.Relative), TestContext.Current.CancellationToken))
+            .ReadAsync<List<GetContactImport.Response>>(HttpStatusCode.OK);
+        var throughOther = await other.Owner.Client.GetAsync(new Uri($"/api/v1/orgs/{other.Slug}/campaigns/{campaignId}/imports", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal([second.Id, first.Id], listed.Select(i => i.Id));
+        Assert.Equal(("completed", 4L, 1L), (listed[1].Status, listed[1].Imported, listed[1].Duplicates));
+        Assert.Equal(("completed", 0L, 5L), (listed[0].Status, listed[0].Imported, listed[0].Duplicates));
+        await throughOther.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory, BothDatabases]
     public async Task Two_imports_into_one_campaign_at_once_never_duplicate_a_contact(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);

@@ -36,6 +36,23 @@ public sealed class JoinLinkTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_link_describes_what_it_offers_before_anyone_joins_and_an_unknown_code_is_not_found(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var org = await app.Seed.OrganizationAsync("Riverside Dems");
+        var volunteer = await app.Seed.UserAsync();
+        var link = await CreateLinkAsync(org, new { role = "Supervisor" });
+
+        var described = await (await volunteer.Client.GetAsync(Join(link.Code), TestContext.Current.CancellationToken))
+            .ReadAsync<AcceptJoinLink.LinkInfo>(HttpStatusCode.OK);
+        var unknown = await volunteer.Client.GetAsync(Join("no-such-code"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(new AcceptJoinLink.LinkInfo("Riverside Dems", org.Slug, OrgRole.Supervisor, null), described);
+        Assert.Null(await app.Seed.RoleOfAsync(org, volunteer));
+        await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory, BothDatabases]
     public async Task An_expired_link_is_refused_and_adds_no_one(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);
