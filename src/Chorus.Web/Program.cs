@@ -5,6 +5,7 @@ using Chorus.Features.Analytics.Exports;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
+using Chorus.Features.Links;
 using Chorus.Features.Messaging;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
@@ -28,6 +29,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddMessaging();
     builder.AddRecords();
     builder.AddExports();
+    builder.AddLinks();
     builder.AddUi();
 
     var app = builder.Build();
@@ -44,6 +46,7 @@ static WebApplication BuildApp(string[] args)
     app.MapRecordEndpoints();
     app.MapExportEndpoints();
     app.MapAnalyticsEndpoints();
+    app.MapLinkEndpoints();
     app.MapUi();
     return app;
 }

@@ -48,6 +48,8 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<Features.Analytics.Exports.Export> Exports => Set<Features.Analytics.Exports.Export>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Features.Analytics.AnalyticsSettings> AnalyticsSettings => Set<Features.Analytics.AnalyticsSettings>();
+    public DbSet<Features.Links.TrackedLink> TrackedLinks => Set<Features.Links.TrackedLink>();
+    public DbSet<Features.Links.LinkClick> LinkClicks => Set<Features.Links.LinkClick>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
