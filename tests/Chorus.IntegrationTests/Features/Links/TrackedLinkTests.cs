@@ -4,6 +4,7 @@ using Chorus.Features.Analytics;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Links;
 using Chorus.Features.Organizations;
+using Chorus.Features.Records;
 using Chorus.Features.Texting;
 using Chorus.Infrastructure.Data;
 using Chorus.IntegrationTests.Features.Analytics;
@@ -91,6 +92,9 @@ public sealed class TrackedLinkTests
         var clicks = await ClicksAsync(app, s.Org);
         Assert.Equal(2, clicks.Count);
         Assert.All(clicks, c => Assert.Equal((s.CampaignId, next.ContactId, code, false, Iphone), (c.CampaignId, c.ContactId, c.Code, c.IsBot, c.UserAgent)));
+        var record = await (await s.Org.Owner.Client.GetAsync(Url(s.Org, $"/records/{Uri.EscapeDataString(next.Phone)}"), Ct)).ReadAsync<GetContactRecord.Response>(HttpStatusCode.OK);
+        Assert.Equal(2, record.LinkClicks.Count);
+        Assert.All(record.LinkClicks, c => Assert.Equal((Donate, false, "GOTV"), (c.TargetUrl, c.IsBot, c.CampaignName)));
     }
 
     [Theory, BothDatabases]
