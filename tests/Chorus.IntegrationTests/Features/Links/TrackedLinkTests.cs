@@ -171,6 +171,31 @@ public sealed class TrackedLinkTests
     }
 
     [Theory, BothDatabases]
+    public async Task An_edited_message_keeps_the_short_link_it_was_shown_and_a_link_the_texter_added_is_tracked_too(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var s = await SetUpAsync(app, contacts: 1);
+        await app.WithDbAsync(async db =>
+        {
+            (await db.Campaigns.IgnoreQueryFilters().FirstAsync(c => c.Id == s.CampaignId, Ct)).AllowEditingInitialMessage = true;
+            return await db.SaveChangesAsync(Ct);
+        });
+        var next = await NextAsync(s);
+        var shown = $"http://localhost/l/{CodeIn(next.Text)}";
+
+        var response = await s.Texter.Client.PostAsJsonAsync(Url(s.Org, $"/assignments/{s.AssignmentId}/contacts/{next.ContactId}/send"),
+            new { text = $"Hi Voter0, Sam with Chorus: {shown} and rides at https://rides.example.org/ny. Reply STOP to opt out" }, Ct);
+
+        var messageId = (await response.ReadAsync<SendInitialMessage.Response>(HttpStatusCode.Accepted)).MessageId;
+        var body = (await MessageAsync(app, messageId)).Body;
+        var links = await app.WithDbAsync(db => db.TrackedLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.ContactId == next.ContactId).ToListAsync(Ct));
+        Assert.Equal(2, links.Count);
+        Assert.All(links, l => Assert.Equal((Guid?)messageId, l.MessageId));
+        var added = Assert.Single(links, l => l.TargetUrl == "https://rides.example.org/ny");
+        Assert.Equal($"Hi Voter0, Sam with Chorus: {shown} and rides at http://localhost/l/{added.Code}. Reply STOP to opt out", body);
+    }
+
+    [Theory, BothDatabases]
     public async Task The_previews_segment_count_is_the_sent_messages(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);
