@@ -171,6 +171,18 @@ public sealed class TrackedLinkTests
     }
 
     [Theory, BothDatabases]
+    public async Task Renders_of_one_contact_racing_each_other_end_with_one_code(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var s = await SetUpAsync(app, contacts: 1);
+
+        var renders = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => NextAsync(s)));
+
+        Assert.Single(renders.Select(r => r.Text).Distinct());
+        Assert.Equal(1, await app.Seed.CountAsync(db => db.TrackedLinks.IgnoreQueryFilters().Where(l => l.OrganizationId == s.Org.Id)));
+    }
+
+    [Theory, BothDatabases]
     public async Task An_edited_message_keeps_the_short_link_it_was_shown_and_a_link_the_texter_added_is_tracked_too(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);
