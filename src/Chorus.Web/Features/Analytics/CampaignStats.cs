@@ -40,7 +40,8 @@ public static class CampaignStats
         long Segments, long SegmentsOut, long SegmentsIn, decimal EstimatedCost,
         double? DeliveryRate, double? ResponseRate, double? OptOutRate,
         List<ErrorCodeCount> ErrorCodes, List<CarrierCount> Carriers, List<SurveyQuestion> SurveyAnswers, List<TexterRow> Texters,
-        List<TagCount> Tags, List<HourPoint> Hourly, DateTime ComputedUtc);
+        List<TagCount> Tags, List<HourPoint> Hourly, DateTime ComputedUtc,
+        int Clicks = 0, int UniqueClickers = 0, int BotClicks = 0, int ContactsSentLink = 0, double? ClickRate = null);
 
     /// <summary>Initial messages that reached the provider: submitted or any later state except cancelled / unknown.</summary>
     public static bool ReachedProvider(MessageStatus s) => s is MessageStatus.Submitted or MessageStatus.Sent or MessageStatus.Delivered or MessageStatus.Undelivered or MessageStatus.Failed;
@@ -80,6 +81,7 @@ public static class CampaignStats
         var segmentsOut = groups.Where(g => g.Direction == MessageDirection.Outbound && Billable(g.Status)).Sum(g => g.Segments);
         var segmentsIn = groups.Where(g => g.Direction == MessageDirection.Inbound).Sum(g => g.Segments);
         var prices = await SegmentPrices.GetAsync(organizationId, db, ct);
+        var links = await LinksAsync(campaignId, db, ct);
 
         var errorCodes = initial.Where(g => g.Status is MessageStatus.Undelivered or MessageStatus.Failed)
             .GroupBy(g => g.ErrorCode).Select(e => new ErrorCodeCount(e.Key, e.Sum(g => g.Count)))
@@ -98,7 +100,24 @@ public static class CampaignStats
             await TextersAsync(campaignId, groups, db, ct),
             await TagsAsync(campaignId, db, ct),
             await HourlyAsync(campaignId, now, db, ct),
-            now);
+            now,
+            links.Clicks, links.UniqueClickers, links.BotClicks, links.ContactsSentLink, Rate(links.UniqueClickers, links.ContactsSentLink));
+    }
+
+    private sealed record LinkFigures(int Clicks, int UniqueClickers, int BotClicks, int ContactsSentLink);
+
+    /// <summary>Tracked-link figures (Features/Links): clicks and bots by one GROUP BY, distinct clickers, and the initial messages that carried a link and reached the provider.</summary>
+    private static async Task<LinkFigures> LinksAsync(Guid campaignId, AppDbContext db, CancellationToken ct)
+    {
+        var byKind = await db.LinkClicks.Where(c => c.CampaignId == campaignId).GroupBy(c => c.IsBot)
+            .Select(g => new { IsBot = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var clickers = await db.LinkClicks.Where(c => c.CampaignId == campaignId && !c.IsBot).Select(c => c.ContactId).Distinct().CountAsync(ct);
+        MessageStatus[] reached = [MessageStatus.Submitted, MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Undelivered, MessageStatus.Failed];
+        var sentLink = await db.Messages
+            .Where(m => m.CampaignId == campaignId && m.Kind == MessageKind.Initial && reached.Contains(m.Status)
+                && db.TrackedLinks.Any(l => l.CampaignId == campaignId && l.MessageId == m.Id))
+            .CountAsync(ct);
+        return new LinkFigures(byKind.Where(k => !k.IsBot).Sum(k => k.Count), clickers, byKind.Where(k => k.IsBot).Sum(k => k.Count), sentLink);
     }
 
     public static decimal Cost(long segmentsOut, long segmentsIn, SegmentPrices.Response prices) =>

@@ -82,6 +82,14 @@ public sealed class Campaign : IOrganizationOwned
     /// <summary>Spoke's rule: a texter with replies waiting must answer them before getting more contacts.</summary>
     public bool RequireRepliesBeforeMore { get; set; }
 
+    public const int MaxRefcodeLength = 100;
+
+    /// <summary>ActBlue <c>refcode</c> set on every tracked link to ActBlue (Features/Links); null to keep the link's own.</summary>
+    public string? LinkRefcode { get; set; }
+
+    /// <summary>ActBlue <c>refcode2</c>; null for the per-texter default (Features/Links/README.md).</summary>
+    public string? LinkRefcode2 { get; set; }
+
     public const int AllDays = 0b111_1111;
 
     /// <summary>The campaign's window as the texting-window rule takes it (same day bits as <see cref="TextingDays"/>).</summary>
@@ -112,6 +120,8 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         builder.Property(c => c.TalkingPoints).HasMaxLength(Campaign.MaxTalkingPointsLength);
         builder.Property(c => c.TrainingText).HasMaxLength(Campaign.MaxTrainingTextLength);
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.LinkRefcode).HasMaxLength(Campaign.MaxRefcodeLength);
+        builder.Property(c => c.LinkRefcode2).HasMaxLength(Campaign.MaxRefcodeLength);
         builder.Property(c => c.Version).IsConcurrencyToken();
         builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

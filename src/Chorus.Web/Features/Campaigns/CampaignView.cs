@@ -19,10 +19,12 @@ public sealed record CampaignView(
     int? MaxContactsPerTexter,
     bool AllowEditingInitialMessage,
     bool RequireRepliesBeforeMore,
-    string TrainingText = "")
+    string TrainingText = "",
+    string? LinkRefcode = null,
+    string? LinkRefcode2 = null)
 {
     public static CampaignView From(Campaign c) => new(
         c.Id, c.Title, c.Description, c.Status, TextingHoursSettings.From(c), c.RequireOptOutLanguage, c.TalkingPoints,
         c.CustomFields, c.CreatedUtc, c.UpdatedUtc, c.LaunchedUtc, c.ArchivedUtc,
-        c.DynamicAssignment, c.BatchSize, c.MaxContactsPerTexter, c.AllowEditingInitialMessage, c.RequireRepliesBeforeMore, c.TrainingText);
+        c.DynamicAssignment, c.BatchSize, c.MaxContactsPerTexter, c.AllowEditingInitialMessage, c.RequireRepliesBeforeMore, c.TrainingText, c.LinkRefcode, c.LinkRefcode2);
 }

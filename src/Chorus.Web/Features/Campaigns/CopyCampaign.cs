@@ -40,6 +40,8 @@ public static class CopyCampaign
             MaxContactsPerTexter = source.MaxContactsPerTexter,
             AllowEditingInitialMessage = source.AllowEditingInitialMessage,
             RequireRepliesBeforeMore = source.RequireRepliesBeforeMore,
+            LinkRefcode = source.LinkRefcode,
+            LinkRefcode2 = source.LinkRefcode2,
             CreatedUtc = now,
             UpdatedUtc = now,
         };

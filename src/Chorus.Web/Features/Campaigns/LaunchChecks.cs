@@ -24,6 +24,7 @@ public static class LaunchChecks
         {
             var parsed = MessageTemplate.Parse(campaign.InitialMessage, campaign.CustomFields);
             problems.AddRange(parsed.Errors.Select(e => new Problem(e.Message, "initialMessage", e.Line, e.Column)));
+            problems.AddRange(ScriptRules.UnsafeLinkProblems(campaign.InitialMessage, "initialMessage"));
             if (!ScriptRules.IdentifiesOrganization(campaign.InitialMessage, organization.Name))
             {
                 problems.Add(new Problem($"The initial message must name the sender: include \"{organization.Name}\" or {{orgName}}.", "initialMessage"));

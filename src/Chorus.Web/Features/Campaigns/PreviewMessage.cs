@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Chorus.Features.Campaigns.Templates;
+using Chorus.Features.Links;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,13 +23,14 @@ public static class PreviewMessage
         IReadOnlyDictionary<string, string?>? Contact,
         Guid? ContactId,
         Guid? CampaignId,
-        bool? AppendOptOutLanguage);
+        bool? AppendOptOutLanguage,
+        bool? TrackLinks = null);
 
     public sealed record NonGsm(string Character, int Count, string? Replacement);
 
     public sealed record Response(string Text, int Characters, string Encoding, int Segments, IReadOnlyList<NonGsm> NonGsmCharacters, decimal EstimatedCost);
 
-    public static async Task<Outcome<Response>> ExecuteAsync(Request request, string texterFirstName, CurrentOrganization current, AppDbContext db, CancellationToken ct)
+    public static async Task<Outcome<Response>> ExecuteAsync(Request request, string texterFirstName, CurrentOrganization current, AppDbContext db, LinkTracker links, CancellationToken ct)
     {
         if ((request.Text is null) == (request.Template is null))
         {
@@ -98,6 +100,13 @@ public static class PreviewMessage
         }
 
         text = ScriptRules.WithOptOutLanguage(text, requireOptOut, organization.OptOutLanguage);
+
+        // A campaign's initial message is sent with short links (Features/Links): preview it with codes of their length.
+        if (request.TrackLinks ?? campaignId is not null)
+        {
+            text = links.Preview(text);
+        }
+
         var info = SegmentCounter.Analyze(text);
         return new Response(
             text,
@@ -109,10 +118,10 @@ public static class PreviewMessage
     }
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        Request request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, CancellationToken ct)
+        Request request, ClaimsPrincipal user, CurrentOrganization current, AppDbContext db, LinkTracker links, CancellationToken ct)
     {
         var firstName = (user.FindFirstValue("display_name") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
-        var outcome = await ExecuteAsync(request, firstName, current, db, ct);
+        var outcome = await ExecuteAsync(request, firstName, current, db, links, ct);
         return outcome.Failure is { } f ? f.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 }

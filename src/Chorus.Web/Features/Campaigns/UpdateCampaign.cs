@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Chorus.Features.Audit;
+using Chorus.Features.Links;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
@@ -24,7 +25,9 @@ public static class UpdateCampaign
         bool? AllowEditingInitialMessage = null,
         bool? RequireRepliesBeforeMore = null,
         bool? NoMaxContactsPerTexter = null,
-        [property: MaxLength(Campaign.MaxTrainingTextLength)] string? TrainingText = null);
+        [property: MaxLength(Campaign.MaxTrainingTextLength)] string? TrainingText = null,
+        [property: MaxLength(Campaign.MaxRefcodeLength)] string? LinkRefcode = null,
+        [property: MaxLength(Campaign.MaxRefcodeLength)] string? LinkRefcode2 = null);
 
     public static async Task<Outcome<Campaign>> ExecuteAsync(Guid campaignId, Request request, AuditActor actor, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -141,6 +144,27 @@ public static class UpdateCampaign
         if (request.RequireRepliesBeforeMore is { } requireReplies)
         {
             Set(changed, "requireRepliesBeforeMore", campaign.RequireRepliesBeforeMore, requireReplies, v => campaign.RequireRepliesBeforeMore = v);
+        }
+
+        // ActBlue refcodes for tracked links (Features/Links): "" clears one.
+        foreach (var (field, value, current, apply) in new (string, string?, string?, Action<string?>)[]
+        {
+            ("linkRefcode", request.LinkRefcode, campaign.LinkRefcode, v => campaign.LinkRefcode = v),
+            ("linkRefcode2", request.LinkRefcode2, campaign.LinkRefcode2, v => campaign.LinkRefcode2 = v),
+        })
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            var refcode = value.Trim();
+            if (refcode.Length > Campaign.MaxRefcodeLength || (refcode.Length > 0 && !ActBlueRefcodes.IsValid(refcode)))
+            {
+                return Failure.Invalid($"A refcode is 1 to {Campaign.MaxRefcodeLength} {ActBlueRefcodes.Rule}, as ActBlue requires; send \"\" to clear it.", field);
+            }
+
+            Set(changed, field, current, refcode.Length == 0 ? null : refcode, apply);
         }
 
         if (changed.Count > 0)

@@ -40,9 +40,15 @@ public static class GetContactRecord
 
     public sealed record SurveyAnswer(Guid ContactId, Guid CampaignId, string CampaignName, Guid StepId, string? Question, string Answer, DateTime RecordedUtc, Person? Texter);
 
+    /// <summary>A request for one of the contact's tracked links (Features/Links); bots and link previews flagged, not hidden.</summary>
+    public sealed record LinkClickEntry(Guid ContactId, Guid CampaignId, string CampaignName, string TargetUrl, DateTime ClickedUtc, bool IsBot, string UserAgent);
+
+    /// <summary>The most link requests a record shows (newest kept).</summary>
+    public const int MaxLinkClicks = 200;
+
     public sealed record Response(
         string Phone, bool OptedOut, IReadOnlyList<OptOutEvent> OptOutEvents, IReadOnlyList<ContactEntry> Contacts, int MessageCount,
-        IReadOnlyList<RecordMessage> Messages, IReadOnlyList<SurveyAnswer> SurveyAnswers);
+        IReadOnlyList<RecordMessage> Messages, IReadOnlyList<SurveyAnswer> SurveyAnswers, IReadOnlyList<LinkClickEntry> LinkClicks);
 
     public static async Task<Outcome<Response>> ExecuteAsync(string phone, AuditActor actor, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -75,6 +81,11 @@ public static class GetContactRecord
 
         var contactIds = contacts.Select(c => c.Id).ToList();
         var answers = await db.SurveyResponses.AsNoTracking().Where(r => contactIds.Contains(r.ContactId)).OrderBy(r => r.RecordedUtc).ToListAsync(ct);
+        var clicks = await db.LinkClicks.AsNoTracking().Where(c => contactIds.Contains(c.ContactId))
+            .OrderByDescending(c => c.ClickedUtc).Take(MaxLinkClicks)
+            .Select(c => new { c.ContactId, c.CampaignId, Target = db.TrackedLinks.Where(l => l.Id == c.LinkId).Select(l => l.TargetUrl).FirstOrDefault(), c.ClickedUtc, c.IsBot, c.UserAgent })
+            .ToListAsync(ct);
+        clicks.Reverse();
 
         var optedOut = await db.OptOuts.AsNoTracking().FirstOrDefaultAsync(o => o.PhoneE164 == e164, ct);
         var subject = $"phone:{e164}";
@@ -106,7 +117,8 @@ public static class GetContactRecord
             {
                 var campaign = campaigns.GetValueOrDefault(a.CampaignId);
                 return new SurveyAnswer(a.ContactId, a.CampaignId, campaign?.Title ?? "", a.StepId, QuestionText(campaign?.QuestionJson, a.StepId), a.Answer, a.RecordedUtc, Who(a.TexterUserId));
-            })]);
+            })],
+            [.. clicks.Select(c => new LinkClickEntry(c.ContactId, c.CampaignId, campaigns.GetValueOrDefault(c.CampaignId)?.Title ?? "", c.Target ?? "", c.ClickedUtc, c.IsBot, c.UserAgent))]);
 
         AuditEvent.Record(db, organizationId, actor, "record.viewed", subject,
             new { contacts = response.Contacts.Count, messages = messageCount, optedOut = response.OptedOut }, clock.GetUtcNow().UtcDateTime);

@@ -4,6 +4,7 @@ using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Campaigns.Templates;
 using Chorus.Features.Contacts;
+using Chorus.Features.Links;
 using Chorus.Features.Messaging;
 using Chorus.Features.Messaging.Dispatch;
 using Chorus.Features.OptOuts;
@@ -33,7 +34,7 @@ public static class SendInitialMessage
 
     private sealed record Context(Assignment Assignment, Campaign Campaign, InitialMessage Message);
 
-    public static async Task<Outcome<Next?>> NextAsync(Guid assignmentId, Guid? after, Guid userId, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Outcome<Next?>> NextAsync(Guid assignmentId, Guid? after, Guid userId, AppDbContext db, LinkTracker links, TimeProvider clock, CancellationToken ct)
     {
         var context = await LoadAsync(assignmentId, userId, db, ct);
         if (context.Failure is { } failure)
@@ -56,7 +57,8 @@ public static class SendInitialMessage
             .Select(g => new { Total = g.Count(), Remaining = g.Count(c => c.ConversationStatus == ConversationStatus.NotContacted) })
             .FirstAsync(ct);
         var (remaining, total) = (counts.Remaining, counts.Total);
-        var text = message.Render(contact);
+        // The contact's short links are made now, so the screen shows (and counts) the text Send will queue.
+        var text = (await links.TrackAsync(db, contact.OrganizationId, campaign.Id, contact.Id, userId, message.Render(contact), ct)).Text;
         var count = SegmentCounter.Count(text);
         var blocked = await WhyNotNowAsync(contact, campaign, db, clock, ct);
         return new Next(contact.Id, contact.FirstName, contact.LastName, contact.PhoneE164, text, count.Characters,
@@ -65,7 +67,7 @@ public static class SendInitialMessage
     }
 
     public static async Task<Outcome<Response>> SendAsync(
-        Guid assignmentId, Guid contactId, Request request, AuditActor actor, AppDbContext db, OutboxSignal outbox, TimeProvider clock, CancellationToken ct)
+        Guid assignmentId, Guid contactId, Request request, AuditActor actor, AppDbContext db, LinkTracker links, OutboxSignal outbox, TimeProvider clock, CancellationToken ct)
     {
         var context = await LoadAsync(assignmentId, actor.UserId!.Value, db, ct);
         if (context.Failure is { } failure)
@@ -115,10 +117,24 @@ public static class SendInitialMessage
             }
         }
 
+        // Links become the contact's short links (the same codes the screen showed); an edited message keeps the short
+        // links it has and any link the texter added is tracked too.
+        var tracked = await links.TrackAsync(db, contact.OrganizationId, campaign.Id, contact.Id, actor.UserId, text, ct);
+        text = tracked.Text;
+        if (text.Length > Campaign.MaxMessageLength)
+        {
+            return Failure.Unprocessable("The message cannot be sent.", [new Problem($"With its short links the message is over {Campaign.MaxMessageLength:N0} characters.", "text")]);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var provider = await db.MessagingSettings.Select(s => s.Provider).FirstOrDefaultAsync(ct) ?? MessagingSettings.Simulator;
         var queued = Outbox.Queue(db, contact.OrganizationId, provider, contact.PhoneE164, text, MessageKind.Initial, actor, now,
             campaign.Id, contact.Id, actor.UserId, Guid.NewGuid(), contact.SenderNumber);
+        foreach (var link in tracked.Links)
+        {
+            link.MessageId ??= queued.Id;
+        }
+
         contact.ConversationStatus = ConversationStatus.Messaged;
         contact.TexterUserId = actor.UserId;
         contact.LastMessageUtc = now;
@@ -171,16 +187,16 @@ public static class SendInitialMessage
     }
 
     public static async Task<Results<Ok<Next>, NoContent, ProblemHttpResult>> HandleNextAsync(
-        Guid assignmentId, Guid? after, ClaimsPrincipal user, AppDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid assignmentId, Guid? after, ClaimsPrincipal user, AppDbContext db, LinkTracker links, TimeProvider clock, CancellationToken ct)
     {
-        var outcome = await NextAsync(assignmentId, after, user.UserId(), db, clock, ct);
+        var outcome = await NextAsync(assignmentId, after, user.UserId(), db, links, clock, ct);
         return outcome.Failure is { } f ? f.ToProblem() : outcome.Value is { } next ? TypedResults.Ok(next) : TypedResults.NoContent();
     }
 
     public static async Task<Results<Accepted<Response>, ProblemHttpResult>> HandleSendAsync(
-        Guid assignmentId, Guid contactId, Request? request, ClaimsPrincipal user, AppDbContext db, OutboxSignal outbox, TimeProvider clock, CancellationToken ct)
+        Guid assignmentId, Guid contactId, Request? request, ClaimsPrincipal user, AppDbContext db, LinkTracker links, OutboxSignal outbox, TimeProvider clock, CancellationToken ct)
     {
-        var outcome = await SendAsync(assignmentId, contactId, request ?? new Request(null), user.AsAuditActor(), db, outbox, clock, ct);
+        var outcome = await SendAsync(assignmentId, contactId, request ?? new Request(null), user.AsAuditActor(), db, links, outbox, clock, ct);
         return outcome.Failure is { } f ? f.ToProblem() : TypedResults.Accepted((string?)null, outcome.Value!);
     }
 }

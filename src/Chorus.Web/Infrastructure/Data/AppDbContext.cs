@@ -51,6 +51,8 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<Features.Integrations.Integration> Integrations => Set<Features.Integrations.Integration>();
     public DbSet<Features.Integrations.IntegrationDelivery> IntegrationDeliveries => Set<Features.Integrations.IntegrationDelivery>();
     public DbSet<Features.Integrations.SyncRun> SyncRuns => Set<Features.Integrations.SyncRun>();
+    public DbSet<Features.Links.TrackedLink> TrackedLinks => Set<Features.Links.TrackedLink>();
+    public DbSet<Features.Links.LinkClick> LinkClicks => Set<Features.Links.LinkClick>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -73,15 +73,15 @@ public sealed class ExportTests
         var byPhone = rows.Skip(1).ToDictionary(r => r[4]);
 
         Assert.Equal(
-            "\uFEFF\"contact_id\",\"external_id\",\"first_name\",\"last_name\",\"phone\",\"zip\",\"state\",\"time_zone\",\"precinct\",\"note\",\"status\",\"texter\",\"tags\",\"Will you vote early?\",\"Need a ride?\",\"opted_out_utc\"\r\n",
+            "\uFEFF\"contact_id\",\"external_id\",\"first_name\",\"last_name\",\"phone\",\"zip\",\"state\",\"time_zone\",\"precinct\",\"note\",\"status\",\"texter\",\"tags\",\"Will you vote early?\",\"Need a ride?\",\"opted_out_utc\",\"link_clicks\",\"first_click_utc\"\r\n",
             text[..(text.IndexOf('\n', StringComparison.Ordinal) + 1)]);
         Assert.Equal(3, rows.Count);
         Assert.Equal(2, export.Rows);
         Assert.Equal(
             [hostile.Id.ToString("D"), "", "'" + Hostile, "O\"Brien\nJr", "+12124567001", "", "NY", "America/New_York", "Hall B, Room 2", "'+1 555 call me",
-                "needs-response", texter.Email, "volunteer; needs ride", "Yes", "'-maybe", ""],
+                "needs-response", texter.Email, "volunteer; needs ride", "Yes", "'-maybe", "", "0", ""],
             byPhone["+12124567001"]);
-        Assert.Equal(["'@SUM(A1:A9)", "opted-out", "", "", "", "", "2026-11-03 17:00:00"], byPhone["+12124567002"][9..]);
+        Assert.Equal(["'@SUM(A1:A9)", "opted-out", "", "", "", "", "2026-11-03 17:00:00", "0", ""], byPhone["+12124567002"][9..]);
         Assert.Contains("+12124567001,", text, StringComparison.Ordinal); // the phone column is our E.164, not neutralized
     }
 
@@ -223,7 +223,7 @@ public sealed class ExportTests
 
         var (text, export) = await ExportAsync(org, "contacts", campaign.Id);
 
-        Assert.Equal("\uFEFF\"contact_id\",\"external_id\",\"first_name\",\"last_name\",\"phone\",\"zip\",\"state\",\"time_zone\",\"status\",\"texter\",\"tags\",\"opted_out_utc\"\r\n", text);
+        Assert.Equal("\uFEFF\"contact_id\",\"external_id\",\"first_name\",\"last_name\",\"phone\",\"zip\",\"state\",\"time_zone\",\"status\",\"texter\",\"tags\",\"opted_out_utc\",\"link_clicks\",\"first_click_utc\"\r\n", text);
         Assert.Equal(0, export.Rows);
         Assert.Equal(1.0, export.Progress);
     }

@@ -19,7 +19,10 @@ public static class ContactsExport
     public static readonly IReadOnlyList<string> StatusColumns = ["status", "texter", "tags"];
 
     public static IReadOnlyList<string> Header(IReadOnlyList<string> customFields, IReadOnlyList<ScriptQuestion> questions) =>
-        [.. FixedColumns, .. customFields, .. StatusColumns, .. questions.Select(q => q.Text), "opted_out_utc"];
+        [.. FixedColumns, .. customFields, .. StatusColumns, .. questions.Select(q => q.Text), "opted_out_utc", .. LinkColumns];
+
+    /// <summary>Real clicks on the contact's tracked links (bots and link previews not counted) and when the first was (Features/Links).</summary>
+    public static readonly IReadOnlyList<string> LinkColumns = ["link_clicks", "first_click_utc"];
 
     public static Task<int> CountAsync(AppDbContext db, Guid campaignId, CancellationToken ct) =>
         db.Contacts.AsNoTracking().CountAsync(c => c.CampaignId == campaignId, ct);
@@ -64,6 +67,10 @@ public static class ContactsExport
                     .Where(r => r.CampaignId == campaignId && r.ContactId.CompareTo(first) >= 0 && r.ContactId.CompareTo(lastId) <= 0)
                     .Select(r => new { r.ContactId, r.StepId, r.Answer }).ToListAsync(ct))
                     .ToDictionary(r => (r.ContactId, r.StepId), r => r.Answer);
+            var clicks = (await db.LinkClicks.AsNoTracking()
+                    .Where(c => c.CampaignId == campaignId && !c.IsBot && c.ContactId.CompareTo(first) >= 0 && c.ContactId.CompareTo(lastId) <= 0)
+                    .GroupBy(c => c.ContactId).Select(g => new { ContactId = g.Key, Count = g.Count(), First = g.Min(c => c.ClickedUtc) }).ToListAsync(ct))
+                .ToDictionary(c => c.ContactId);
             await texters.LoadAsync(page.Select(c => c.TexterUserId), ct);
 
             foreach (var contact in page)
@@ -83,6 +90,8 @@ public static class ContactsExport
                 }
 
                 sink.Value(contact.OptedOutUtc);
+                var clicked = clicks.GetValueOrDefault(contact.Id);
+                sink.Value(clicked?.Count ?? 0).Value(clicked?.First);
                 await sink.EndRowAsync();
             }
 
