@@ -7,6 +7,7 @@ using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
 using Chorus.Features.Integrations;
 using Chorus.Features.Links;
+using Chorus.Features.Integrations.Webhooks;
 using Chorus.Features.Messaging;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
@@ -32,6 +33,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddExports();
     builder.AddIntegrations();
     builder.AddLinks();
+    builder.AddWebhooks();
     builder.AddUi();
 
     var app = builder.Build();
@@ -50,6 +52,7 @@ static WebApplication BuildApp(string[] args)
     app.MapAnalyticsEndpoints();
     app.MapIntegrationEndpoints();
     app.MapLinkEndpoints();
+    app.MapWebhookEndpoints();
     app.MapUi();
     return app;
 }
