@@ -61,6 +61,9 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
         // The dispatcher and the simulator run in the background as in a demo, but simulated voters never answer on
         // their own: a journey's replies are the ones it injects (InjectInboundAsync), never a random STOP.
         builder.UseSetting("Chorus:Simulator:ReplyShare", "0");
+
+        // Webhook receivers in these tests listen on this machine over plain http.
+        builder.UseSetting("Chorus:Integrations:Webhooks:AllowLoopbackHttp", "true");
     }
 
     public async Task<string> IssueSetupTokenAsync()

@@ -79,6 +79,9 @@ public interface IIntegrationHandler
     /// <summary>The credential names the kind takes (write-only in the API).</summary>
     IReadOnlyList<string> SecretNames { get; }
 
+    /// <summary>Example settings (JSON) the Integrations page starts the form with, so admins see what the kind takes.</summary>
+    string SettingsTemplate => "{}";
+
     /// <summary>
     /// Checks settings and credentials before they are saved; problems name their field. <paramref name="secrets"/>
     /// holds what will be stored (the kept values when a request leaves a secret out).

@@ -16,7 +16,7 @@ namespace Chorus.Features.Integrations;
 /// </summary>
 public static class Integrations
 {
-    public sealed record KindView(string Kind, string DisplayName, IReadOnlyList<string> SecretNames);
+    public sealed record KindView(string Kind, string DisplayName, IReadOnlyList<string> SecretNames, string SettingsTemplate);
 
     public sealed record View(
         Guid Id, string Kind, string Name, bool Enabled, JsonElement Settings, IReadOnlyList<string> SecretsSet, IntegrationHealth Health,
@@ -41,7 +41,7 @@ public static class Integrations
     public sealed record RunStarted(Guid RunId);
 
     public static IReadOnlyList<KindView> Kinds(IntegrationRegistry registry) =>
-        [.. registry.Handlers.OrderBy(h => h.DisplayName, StringComparer.Ordinal).Select(h => new KindView(h.Kind, h.DisplayName, h.SecretNames))];
+        [.. registry.Handlers.OrderBy(h => h.DisplayName, StringComparer.Ordinal).Select(h => new KindView(h.Kind, h.DisplayName, h.SecretNames, h.SettingsTemplate))];
 
     public static async Task<List<View>> ListAsync(AppDbContext db, IntegrationRegistry registry, CancellationToken ct)
     {

@@ -37,6 +37,13 @@ public sealed class WebhookHandler(IHttpClientFactory http, IServiceScopeFactory
     public string DisplayName => "Outbound webhook";
     public IReadOnlyList<string> SecretNames => [SecretName];
 
+    public string SettingsTemplate => """
+        {
+          "url": "https://example.org/chorus-events",
+          "events": ["contact.opted_out", "survey.answered"]
+        }
+        """;
+
     /// <summary>The body: stable <c>id</c> per event, its type and time, the organization, the contact it concerns and the event's data.</summary>
     public sealed record Payload(string Id, string Type, DateTime OccurredAt, PayloadOrganization Organization, string? Phone, PayloadContact? Contact, JsonElement Data);
 

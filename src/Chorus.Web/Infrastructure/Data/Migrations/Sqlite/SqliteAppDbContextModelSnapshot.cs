@@ -338,6 +338,14 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("LaunchedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LinkRefcode")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinkRefcode2")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("MaxContactsPerTexter")
                         .HasColumnType("INTEGER");
 
@@ -899,6 +907,101 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("Status", "HeartbeatUtc");
 
                     b.ToTable("SyncRuns");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Links.LinkClick", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClickedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsBot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserAgent")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId", "ClickedUtc");
+
+                    b.HasIndex("CampaignId", "IsBot", "ContactId");
+
+                    b.ToTable("LinkClicks");
+                });
+
+            modelBuilder.Entity("Chorus.Features.Links.TrackedLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetUrl")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TexterUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("CampaignId", "MessageId");
+
+                    b.HasIndex("ContactId", "TargetHash")
+                        .IsUnique();
+
+                    b.ToTable("TrackedLinks");
                 });
 
             modelBuilder.Entity("Chorus.Features.Messaging.Message", b =>
