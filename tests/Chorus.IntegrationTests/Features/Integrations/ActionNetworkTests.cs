@@ -99,6 +99,56 @@ public sealed class ActionNetworkTests
     }
 
     [Theory, BothDatabases]
+    public async Task Importing_a_list_follows_its_pages_and_phoneless_people_are_rejected_by_the_importer(DatabaseProvider provider)
+    {
+        await using var app = await StartAsync(provider);
+        await using var an = await FakeActionNetwork.StartAsync();
+        an.PageSize = 2;
+        var org = await app.Seed.OrganizationAsync();
+        var campaignId = await Messaging.MessagingKit.CampaignAsync(app, org);
+        var listId = an.AddList([an.AddPerson("Ana", "Rivera", "12124560101"), an.AddPerson("Ben", null, null), an.AddPerson("Cy", "Oh", "12124560102", phoneStatus: null)]);
+        var integration = await ConnectAsync(org, an);
+
+        var lists = await (await org.Owner.Client.GetAsync(Url(org, $"/integrations/{integration.Id}/action-network/lists"), Ct))
+            .ReadAsync<List<ActionNetworkModule.Collection>>(HttpStatusCode.OK);
+        Assert.Equal(listId, Assert.Single(lists).Id);
+        var started = await (await org.Owner.Client.PostAsJsonAsync(Url(org, $"/integrations/{integration.Id}/action-network/imports"), new { listId, campaignId }, Ct))
+            .ReadAsync<Chorus.Features.Integrations.Integrations.RunStarted>(HttpStatusCode.Accepted);
+        await RunWorkerAsync(app);
+        var run = await RunAsync(org, integration.Id, started.RunId);
+        Assert.Equal((SyncRunStatus.Completed, 3L), (run.Status, run.Items));
+        Assert.Equal(2, an.Requests.Count(r => r.Path.EndsWith("/items", StringComparison.Ordinal)));
+
+        Assert.True(await ContactImportWorker.RunOnceAsync(app.Services.GetRequiredService<IServiceScopeFactory>(), Ct));
+        var import = await app.WithDbAsync(db => db.ContactImports.IgnoreQueryFilters().SingleAsync(i => i.Id == run.ResultId, Ct));
+        Assert.Equal((2L, 1L), (import.Imported, import.Invalid));
+        Assert.Equal(["Ana", "Cy"], await app.WithDbAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId).OrderBy(c => c.FirstName).Select(c => c.FirstName).ToListAsync(Ct)));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_tag_that_does_not_exist_in_action_network_fails_with_a_clear_message_and_creates_nobody(DatabaseProvider provider)
+    {
+        await using var app = await StartAsync(provider);
+        await using var an = await FakeActionNetwork.StartAsync();
+        var org = await app.Seed.OrganizationAsync();
+        var campaignId = await VolunteerKit.ActiveCampaignAsync(app, org, contacts: 1);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var batch = await VolunteerKit.BatchAsync(texter, org, campaignId);
+        var contact = Assert.Single(batch.Contacts);
+        await (await VolunteerKit.SendAsync(texter, org, batch.AssignmentId, contact.Id)).ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+        var integration = await ConnectAsync(org, an);
+
+        await (await texter.Client.PutAsJsonAsync(Url(org, $"/conversations/{contact.Id}/tags"), new[] { "Ghost" }, Ct)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await RunWorkerAsync(app);
+
+        var failed = Assert.Single(await DeliveriesAsync(org, integration.Id));
+        Assert.Equal(DeliveryStatus.Failed, failed.Status);
+        Assert.Contains("Action Network has no tag named 'Ghost'", failed.LastError, StringComparison.Ordinal);
+        Assert.Empty(an.Signups);
+        Assert.Empty(an.PostedTaggings);
+    }
+
+    [Theory, BothDatabases]
     public async Task A_tag_added_in_Chorus_is_posted_once_as_a_tagging_of_the_person_with_that_id(DatabaseProvider provider)
     {
         await using var app = await StartAsync(provider);

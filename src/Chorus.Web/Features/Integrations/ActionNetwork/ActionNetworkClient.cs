@@ -219,7 +219,15 @@ public sealed class ActionNetworkClient(HttpClient http, Uri baseUrl, string api
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, MediaTypeNames.Application.Json);
         }
 
-        return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        try
+        {
+            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        }
+        catch (Polly.ExecutionRejectedException ex)
+        {
+            // The resilience handler's timeout, open circuit or limiter: to callers it is a service that could not be reached.
+            throw new HttpRequestException($"Action Network did not answer in time ({ex.GetType().Name}).", ex);
+        }
     }
 
     private static async Task<AnAnswer<JsonElement>> ReadAsync(HttpResponseMessage response, CancellationToken ct)
