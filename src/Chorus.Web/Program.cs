@@ -8,6 +8,7 @@ using Chorus.Features.Contacts;
 using Chorus.Features.Integrations;
 using Chorus.Features.Links;
 using Chorus.Features.Integrations.Webhooks;
+using Chorus.Features.Integrations.ActionNetwork;
 using Chorus.Features.Messaging;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
@@ -34,6 +35,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddIntegrations();
     builder.AddLinks();
     builder.AddWebhooks();
+    builder.AddActionNetwork();
     builder.AddUi();
 
     var app = builder.Build();
@@ -53,6 +55,7 @@ static WebApplication BuildApp(string[] args)
     app.MapIntegrationEndpoints();
     app.MapLinkEndpoints();
     app.MapWebhookEndpoints();
+    app.MapActionNetworkEndpoints();
     app.MapUi();
     return app;
 }
