@@ -55,7 +55,7 @@ public sealed class IntegrationsTests(ChorusServer server, BrowserFixture browse
         var card = page.GetByRole(AriaRole.Region, new() { Name = "Data warehouse" }).Or(page.Locator("[aria-label='Data warehouse']"));
         await Expect(card).ToContainTextAsync("Outbound webhook");
         await card.GetByRole(AriaRole.Button, new() { Name = "New signing secret" }).ClickAsync();
-        var secretText = card.GetByLabel("Signing secret");
+        var secretText = card.GetByLabel("Signing secret", new() { Exact = true });
         await Expect(secretText).ToBeVisibleAsync();
         var secret = await secretText.InnerTextAsync();
         Assert.Equal(43, secret.Length);
@@ -78,7 +78,7 @@ public sealed class IntegrationsTests(ChorusServer server, BrowserFixture browse
         // The secret is not shown again after a reload; the log shows the delivery and the receiver's answer.
         await page.ReloadAsync();
         await page.WaitForInteractivityAsync();
-        await Expect(page.GetByLabel("Signing secret")).ToHaveCountAsync(0);
+        await Expect(page.GetByLabel("Signing secret", new() { Exact = true })).ToHaveCountAsync(0);
         await card.GetByRole(AriaRole.Button, new() { Name = "Delivery log" }).ClickAsync();
         var row = card.GetByRole(AriaRole.Row).Filter(new() { HasText = "contact.opted_out" });
         await Expect(row).ToContainTextAsync("succeeded");

@@ -115,6 +115,22 @@ public sealed class IntegrationFrameworkTests
     }
 
     [Fact]
+    public async Task Every_kinds_example_settings_pass_its_own_checks()
+    {
+        await using var app = await ChorusApp.StartAsync(DatabaseProvider.Sqlite);
+        var handlers = app.Services.GetServices<IIntegrationHandler>().ToList();
+
+        Assert.Contains(handlers, h => h.Kind == "webhook");
+        Assert.Contains(handlers, h => h.Kind == "action-network");
+        foreach (var handler in handlers)
+        {
+            using var template = System.Text.Json.JsonDocument.Parse(handler.SettingsTemplate);
+            var secrets = handler.SecretNames.ToDictionary(n => n, _ => "an-example-credential-of-forty-characters", StringComparer.Ordinal);
+            Assert.True(handler.Validate(template.RootElement, secrets) is [], $"{handler.Kind}: {string.Join(" ", handler.Validate(template.RootElement, secrets).Select(p => p.Message))}");
+        }
+    }
+
+    [Fact]
     public void Backoff_doubles_from_thirty_seconds_up_to_six_hours_and_honours_a_longer_retry_after()
     {
         Assert.Equal(TimeSpan.FromSeconds(30), IntegrationDispatcher.Backoff(1));

@@ -27,6 +27,16 @@ public sealed class ActionNetworkHandler(IHttpClientFactory clients, TimeProvide
 
     public string Kind => KindName;
     public string DisplayName => "Action Network";
+
+    public string SettingsTemplate => """
+        {
+          "tags": { "Volunteer prospect": "SMS volunteer prospect" },
+          "onlyMappedTags": false,
+          "surveyAnswers": "mapped",
+          "answerTags": { "Can you volunteer?": { "Yes": "Volunteer prospect" } },
+          "optIns": "ignore"
+        }
+        """;
     public IReadOnlyList<string> SecretNames => [SecretApiKey];
 
     public IReadOnlyList<Problem> Validate(JsonElement settings, IReadOnlyDictionary<string, string> secrets)
