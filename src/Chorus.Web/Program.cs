@@ -6,6 +6,7 @@ using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
 using Chorus.Features.Integrations;
+using Chorus.Features.Integrations.Van;
 using Chorus.Features.Messaging;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
@@ -30,6 +31,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddRecords();
     builder.AddExports();
     builder.AddIntegrations();
+    builder.AddVan();
     builder.AddUi();
 
     var app = builder.Build();
@@ -47,6 +49,7 @@ static WebApplication BuildApp(string[] args)
     app.MapExportEndpoints();
     app.MapAnalyticsEndpoints();
     app.MapIntegrationEndpoints();
+    app.MapVanEndpoints();
     app.MapUi();
     return app;
 }
