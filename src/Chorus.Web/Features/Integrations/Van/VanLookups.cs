@@ -37,7 +37,7 @@ public sealed class VanCache : IDisposable
 
     public async Task<(VanCanvassLookups? Lookups, VanAnswer? Failure)> CanvassLookupsAsync(VanApi api, Integration integration, CancellationToken ct)
     {
-        var key = $"van:canvass:{integration.Id}:{integration.UpdatedUtc.Ticks}";
+        var key = $"van:canvass:{Version(integration)}";
         if (_cache.TryGetValue(key, out VanCanvassLookups? cached) && cached is not null)
         {
             return (cached, null);
@@ -62,7 +62,7 @@ public sealed class VanCache : IDisposable
 
     public async Task<(VanAllLookups? Lookups, VanAnswer? Failure)> AllLookupsAsync(VanApi api, Integration integration, CancellationToken ct)
     {
-        var key = $"van:all:{integration.Id}:{integration.UpdatedUtc.Ticks}";
+        var key = $"van:all:{Version(integration)}";
         if (_cache.TryGetValue(key, out VanAllLookups? cached) && cached is not null)
         {
             return (cached, null);
@@ -123,6 +123,10 @@ public sealed class VanCache : IDisposable
     }
 
     public void Dispose() => _cache.Dispose();
+
+    // Changed settings or credentials read afresh, whatever the clock says.
+    private static string Version(Integration integration) =>
+        $"{integration.Id}:{integration.UpdatedUtc.Ticks}:{integration.Settings.GetHashCode(StringComparison.Ordinal)}:{(integration.SecretsProtected ?? "").GetHashCode(StringComparison.Ordinal)}";
 
     /// <summary>International digits: "+1 (202) 555-0123", "2025550123" with prefix 1, and "12025550123" all become "12025550123".</summary>
     internal static string Digits(string? number, string? dialingPrefix)
