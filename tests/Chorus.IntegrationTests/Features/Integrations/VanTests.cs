@@ -195,7 +195,14 @@ public sealed class VanTests
         app.Clock.Advance(TimeSpan.FromDays(1));
         await RunWorkerAsync(app);
         Assert.Equal(2, van.CanvassResponses.Count);
-        Assert.Equal(3, (await DeliveriesAsync(scene.Org, integration.Id)).Count);
+        var all = await DeliveriesAsync(scene.Org, integration.Id);
+        Assert.Equal(3, all.Count);
+
+        // Sending it again is the admin's explicit choice: a replay.
+        var first = all.Single(d => d.Status == DeliveryStatus.Succeeded && d.Payload.Contains($"\"surveyResponseId\":{FakeVan.StrongSupportResponseId}", StringComparison.Ordinal));
+        await (await scene.Org.Owner.Client.PostAsync(Url(scene.Org, $"/integrations/{integration.Id}/deliveries/{first.Id}/replay"), null, Ct)).ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+        await RunWorkerAsync(app);
+        Assert.Equal(3, van.CanvassResponses.Count);
     }
 
     [Theory, BothDatabases]
