@@ -98,7 +98,10 @@ public sealed class VanListImport(IHttpClientFactory clients, IOptions<VanOption
         }
 
         await using var body = await download.Content.ReadAsStreamAsync(ct);
-        var (mapping, file) = await MappingAsync(body, ct);
+        // Storing a large file takes a while: the run's heartbeat moves with it (saved with each stored chunk, in the
+        // upload's transaction), so no other instance takes the run over and imports the list twice.
+        await using var counted = new HeartbeatStream(body, () => run.HeartbeatUtc = clock.GetUtcNow().UtcDateTime);
+        var (mapping, file) = await MappingAsync(counted, ct);
         var outcome = await StartContactImport.ExecuteAsync(
             parameters.CampaignId, file, $"VAN saved list {parameters.SavedListId.ToString(CultureInfo.InvariantCulture)}.csv", mapping, run.CreatedByUserId,
             services.GetRequiredService<IOptions<ContactsOptions>>().Value.MaxUploadBytes, services.GetRequiredService<CurrentOrganization>(), db,
@@ -188,5 +191,53 @@ public sealed class VanListImport(IHttpClientFactory clients, IOptions<VanOption
         }
 
         throw new InvalidOperationException($"{what}: {result.Error}");
+    }
+
+    /// <summary>Passes reads through and calls <c>beat</c> every few megabytes.</summary>
+    private sealed class HeartbeatStream(Stream inner, Action beat) : Stream
+    {
+        private const long Every = 4 * 1024 * 1024;
+        private long _sinceBeat;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Counted(int read)
+        {
+            _sinceBeat += read;
+            if (_sinceBeat >= Every)
+            {
+                _sinceBeat = 0;
+                beat();
+            }
+
+            return read;
+        }
     }
 }
