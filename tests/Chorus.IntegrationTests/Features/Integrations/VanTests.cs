@@ -206,6 +206,32 @@ public sealed class VanTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_VANID_that_VAN_does_not_have_fails_with_a_clear_message_and_a_500_is_tried_again_later(DatabaseProvider provider)
+    {
+        await using var van = await FakeVan.StartAsync();
+        await using var app = await StartAsync(provider);
+        var scene = await SceneAsync(app, van);
+        await app.WithDbAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.Id == scene.WithoutVanId).ExecuteUpdateAsync(s => s.SetProperty(c => c.ExternalId, "999999"), Ct));
+        var integration = await CreateVanAsync(scene, van);
+        van.Fail(500, pathContains: $"/people/{VanId}");
+
+        await AnswerAsync(scene, scene.WithoutVanId, "Yes");
+        await AnswerAsync(scene, scene.WithVanId, "Yes");
+        await RunWorkerAsync(app);
+
+        Assert.Empty(van.CanvassResponses);
+        var deliveries = await DeliveriesAsync(scene.Org, integration.Id);
+        var unknown = Assert.Single(deliveries, d => d.Status == DeliveryStatus.Failed);
+        Assert.StartsWith("VAN has no person with VANID 999999", unknown.LastError, StringComparison.Ordinal);
+        var busy = Assert.Single(deliveries, d => d.Status == DeliveryStatus.Pending);
+        Assert.StartsWith("VAN answered 500 (An unexpected error occurred. (INTERNAL_SERVER_ERROR))", busy.LastError, StringComparison.Ordinal);
+
+        app.Clock.Advance(IntegrationDispatcher.Backoff(1));
+        await RunWorkerAsync(app);
+        Assert.Equal(VanId, Assert.Single(van.CanvassResponses).VanId);
+    }
+
+    [Theory, BothDatabases]
     public async Task A_saved_list_of_20000_people_is_exported_streamed_and_imported_into_the_campaign_with_VANIDs_as_external_ids(DatabaseProvider provider)
     {
         const int rows = 20_000;
