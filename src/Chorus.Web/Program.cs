@@ -9,6 +9,7 @@ using Chorus.Features.Integrations;
 using Chorus.Features.Links;
 using Chorus.Features.Integrations.Webhooks;
 using Chorus.Features.Integrations.ActionNetwork;
+using Chorus.Features.Integrations.Van;
 using Chorus.Features.Messaging;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
@@ -36,6 +37,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddLinks();
     builder.AddWebhooks();
     builder.AddActionNetwork();
+    builder.AddVan();
     builder.AddUi();
 
     var app = builder.Build();
@@ -56,6 +58,7 @@ static WebApplication BuildApp(string[] args)
     app.MapLinkEndpoints();
     app.MapWebhookEndpoints();
     app.MapActionNetworkEndpoints();
+    app.MapVanEndpoints();
     app.MapUi();
     return app;
 }
