@@ -32,7 +32,7 @@ public static class SendInitialMessage
 
     public sealed record Response(Guid MessageId);
 
-    private sealed record Context(Assignment Assignment, Campaign Campaign, InitialMessage Message);
+    private sealed record Context(Assignment Assignment, Campaign Campaign, InitialMessage Message, string Provider);
 
     public static async Task<Outcome<Next?>> NextAsync(Guid assignmentId, Guid? after, Guid userId, AppDbContext db, LinkTracker links, TimeProvider clock, CancellationToken ct)
     {
@@ -42,7 +42,7 @@ public static class SendInitialMessage
             return failure;
         }
 
-        var (assignment, campaign, message) = context.Value!;
+        var (assignment, campaign, message, _) = context.Value!;
         var unsent = db.Contacts.AsNoTracking().Where(c => c.AssignmentId == assignment.Id && c.ConversationStatus == ConversationStatus.NotContacted);
         var contact = await unsent.Where(c => after == null || c.Id.CompareTo(after.Value) > 0).OrderBy(c => c.Id).FirstOrDefaultAsync(ct)
             ?? (after is null ? null : await unsent.OrderBy(c => c.Id).FirstOrDefaultAsync(ct));
@@ -75,7 +75,7 @@ public static class SendInitialMessage
             return failure;
         }
 
-        var (assignment, campaign, message) = context.Value!;
+        var (assignment, campaign, message, provider) = context.Value!;
         if (campaign.Status != CampaignStatus.Active)
         {
             return Failure.Conflict("The campaign is not sending right now.");
@@ -127,7 +127,6 @@ public static class SendInitialMessage
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var provider = await db.MessagingSettings.Select(s => s.Provider).FirstOrDefaultAsync(ct) ?? MessagingSettings.Simulator;
         var queued = Outbox.Queue(db, contact.OrganizationId, provider, contact.PhoneE164, text, MessageKind.Initial, actor, now,
             campaign.Id, contact.Id, actor.UserId, Guid.NewGuid(), contact.SenderNumber);
         foreach (var link in tracked.Links)
@@ -172,18 +171,32 @@ public static class SendInitialMessage
 
     private static async Task<Outcome<Context>> LoadAsync(Guid assignmentId, Guid userId, AppDbContext db, CancellationToken ct)
     {
-        // Someone else's assignment does not exist for the caller.
-        var assignment = await db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assignmentId && a.TexterUserId == userId, ct);
-        if (assignment is null)
+        // One round trip for everything both calls need (they run once per contact for every texter): the assignment
+        // (someone else's does not exist for the caller), its campaign, the organization's name and opt-out language,
+        // the texter's name and the messaging provider. Four separate reads cost 4 of the ~20 queries per contact.
+        var loaded = await (
+            from a in db.Assignments.AsNoTracking()
+            where a.Id == assignmentId && a.TexterUserId == userId
+            join c in db.Campaigns.AsNoTracking() on a.CampaignId equals c.Id
+            join o in db.Organizations.AsNoTracking() on a.OrganizationId equals o.Id
+            select new
+            {
+                Assignment = a,
+                Campaign = c,
+                o.Name,
+                o.OptOutLanguage,
+                Texter = db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefault(),
+                Provider = db.MessagingSettings.Where(s => s.OrganizationId == a.OrganizationId).Select(s => s.Provider).FirstOrDefault(),
+            }).FirstOrDefaultAsync(ct);
+        if (loaded is null)
         {
             return Failure.NotFound("The assignment");
         }
 
-        var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == assignment.CampaignId, ct);
-        var organization = await db.Organizations.AsNoTracking().Where(o => o.Id == assignment.OrganizationId).Select(o => new { o.Name, o.OptOutLanguage }).FirstAsync(ct);
-        var texter = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? "";
-        var message = new InitialMessage(campaign, organization.Name, organization.OptOutLanguage, texter);
-        return message.IsValid ? new Context(assignment, campaign, message) : Failure.Conflict("The campaign's script has errors; an admin must fix it.");
+        var message = new InitialMessage(loaded.Campaign, loaded.Name, loaded.OptOutLanguage, loaded.Texter ?? "");
+        return message.IsValid
+            ? new Context(loaded.Assignment, loaded.Campaign, message, loaded.Provider ?? MessagingSettings.Simulator)
+            : Failure.Conflict("The campaign's script has errors; an admin must fix it.");
     }
 
     public static async Task<Results<Ok<Next>, NoContent, ProblemHttpResult>> HandleNextAsync(
