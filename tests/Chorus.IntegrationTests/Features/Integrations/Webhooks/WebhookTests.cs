@@ -42,6 +42,46 @@ public sealed class WebhookTests
     private static JsonElement Json(ReceivedWebhook webhook) => JsonDocument.Parse(webhook.Body).RootElement;
 
     [Theory, BothDatabases]
+    public async Task A_reply_a_survey_answer_and_an_escalation_are_posted_with_what_the_voter_said_and_the_question(DatabaseProvider provider)
+    {
+        await using var app = await StartAsync(provider);
+        await using var receiver = await WebhookReceiver.StartAsync(Secret, app.Clock);
+        var org = await app.Seed.OrganizationAsync();
+        var campaignId = await VolunteerKit.ActiveCampaignAsync(app, org, contacts: 1);
+        var stepId = Guid.CreateVersion7();
+        await app.WithDbAsync(async db =>
+        {
+            var campaign = await db.Campaigns.IgnoreQueryFilters().FirstAsync(c => c.Id == campaignId, Ct);
+            campaign.QuestionJson = new Chorus.Features.Campaigns.ScriptQuestion(stepId, "Will you vote early?",
+                [new Chorus.Features.Campaigns.ScriptAnswer("Yes", "Great, see you there!", null), new Chorus.Features.Campaigns.ScriptAnswer("No", "Thanks!", null)]).ToJson();
+            return await db.SaveChangesAsync(Ct);
+        });
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var batch = await VolunteerKit.BatchAsync(texter, org, campaignId);
+        var contact = Assert.Single(batch.Contacts);
+        await (await VolunteerKit.SendAsync(texter, org, batch.AssignmentId, contact.Id)).ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+        await WebhookAsync(org, receiver, "/hook", [IntegrationEvent.MessageReceived, IntegrationEvent.SurveyAnswered, IntegrationEvent.Escalated]);
+
+        await (await org.Owner.Client.PostAsJsonAsync(Url(org, "/simulator/inbound"), new { from = contact.Phone, body = "Yes! <b>Saturday</b> \"early\"" }, Ct))
+            .ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+        await (await texter.Client.PostAsJsonAsync(Url(org, $"/conversations/{contact.Id}/answers"), new { stepId, answer = "Yes" }, Ct)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await (await texter.Client.PostAsJsonAsync(Url(org, $"/conversations/{contact.Id}/escalate"), new { reason = "Needs a ride to the polls" }, Ct)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await RunWorkerAsync(app);
+
+        var received = receiver.Received.Where(r => r.Path == "/hook").Select(Json).ToList();
+        Assert.Equal(3, received.Count);
+        var reply = received.Single(r => r.GetProperty("type").GetString() == IntegrationEvent.MessageReceived);
+        Assert.Equal("Yes! <b>Saturday</b> \"early\"", reply.GetProperty("data").GetProperty("body").GetString());
+        Assert.Equal(contact.Phone, reply.GetProperty("data").GetProperty("from").GetString());
+        Assert.Equal(contact.Id, reply.GetProperty("contact").GetProperty("id").GetGuid());
+        var answer = received.Single(r => r.GetProperty("type").GetString() == IntegrationEvent.SurveyAnswered).GetProperty("data");
+        Assert.Equal((stepId, "Will you vote early?", "Yes"), (answer.GetProperty("stepId").GetGuid(), answer.GetProperty("question").GetString(), answer.GetProperty("answer").GetString()));
+        var escalated = received.Single(r => r.GetProperty("type").GetString() == IntegrationEvent.Escalated);
+        Assert.Equal("Needs a ride to the polls", escalated.GetProperty("data").GetProperty("reason").GetString());
+        Assert.Equal(campaignId, escalated.GetProperty("contact").GetProperty("campaignId").GetGuid());
+    }
+
+    [Theory, BothDatabases]
     public async Task Each_event_the_webhook_subscribes_to_is_posted_signed_and_other_events_are_not(DatabaseProvider provider)
     {
         await using var app = await StartAsync(provider);
