@@ -30,17 +30,30 @@ public static class EventReader
     public static async Task<List<IntegrationEvent>> ReadAsync(AppDbContext db, Guid organizationId, IReadOnlyList<AuditEvent> entries, CancellationToken ct)
     {
         var relevant = entries.Where(e => Kinds.ContainsKey(e.Action)).ToList();
+        if (relevant.Count == 0)
+        {
+            return [];
+        }
+
         var messageIds = relevant.Select(e => IdOf(e.Subject, "message:")).OfType<Guid>().Distinct().ToList();
-        var messages = await db.Messages.IgnoreQueryFilters().AsNoTracking()
+        var messages = messageIds.Count == 0 ? [] : await db.Messages.IgnoreQueryFilters().AsNoTracking()
             .Where(m => m.OrganizationId == organizationId && messageIds.Contains(m.Id))
             .Select(m => new { m.Id, m.ContactId, m.CampaignId, m.Body, m.Phone, m.OurNumber })
             .ToDictionaryAsync(m => m.Id, ct);
         var contactIds = relevant.Select(e => IdOf(e.Subject, "contact:")).OfType<Guid>()
             .Concat(messages.Values.Select(m => m.ContactId).OfType<Guid>()).Distinct().ToList();
         var phones = relevant.Select(e => e.Subject.StartsWith("phone:", StringComparison.Ordinal) ? e.Subject["phone:".Length..] : null).OfType<string>().Distinct().ToList();
-        var contacts = await db.Contacts.IgnoreQueryFilters().AsNoTracking()
-            .Where(c => c.OrganizationId == organizationId && (contactIds.Contains(c.Id) || phones.Contains(c.PhoneE164)))
-            .ToListAsync(ct);
+        // Two look-ups, each on its own index (the key; OrganizationId + PhoneE164): one query with "ids OR phones"
+        // lets the database fall back to reading every contact of the organization.
+        var contacts = contactIds.Count == 0 ? [] : await db.Contacts.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => c.OrganizationId == organizationId && contactIds.Contains(c.Id)).ToListAsync(ct);
+        if (phones.Count > 0)
+        {
+            contacts.AddRange(await db.Contacts.IgnoreQueryFilters().AsNoTracking()
+                .Where(c => c.OrganizationId == organizationId && phones.Contains(c.PhoneE164)).ToListAsync(ct));
+        }
+
+        contacts = [.. contacts.DistinctBy(c => c.Id)];
         var byId = contacts.ToDictionary(c => c.Id);
 
         // An opt-out is of a number; the contact it names is the one most recently in conversation with it.

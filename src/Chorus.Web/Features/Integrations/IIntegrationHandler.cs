@@ -32,6 +32,12 @@ public enum DeliveryOutcome
 
     /// <summary>Refused for good (400/404/422, a missing mapping); retrying would not help.</summary>
     Permanent,
+
+    /// <summary>
+    /// The other system wants nothing more (a webhook's 410 Gone): the item fails and the framework switches the
+    /// integration off, audited; its other items wait until an admin switches it back on.
+    /// </summary>
+    SwitchOff,
 }
 
 /// <summary>What one attempt came to, with the other system's answer for the log.</summary>
@@ -44,6 +50,8 @@ public sealed record DeliveryResult(DeliveryOutcome Outcome, string? Response, s
     public static DeliveryResult Unauthorized(string error, string? response = null) => new(DeliveryOutcome.Unauthorized, response, error);
 
     public static DeliveryResult Permanent(string error, string? response = null) => new(DeliveryOutcome.Permanent, response, error);
+
+    public static DeliveryResult SwitchOff(string error, string? response = null) => new(DeliveryOutcome.SwitchOff, response, error);
 
     /// <summary>The usual reading of an HTTP answer: 2xx success, 401/403 unauthorized, 408/429/5xx transient, else permanent.</summary>
     public static async Task<DeliveryResult> FromHttpAsync(HttpResponseMessage response, CancellationToken ct)

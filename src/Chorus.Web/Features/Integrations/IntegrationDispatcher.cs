@@ -55,7 +55,8 @@ public static class IntegrationDispatcher
             {
                 if (refused || handler is null)
                 {
-                    // The credentials were just refused (or the kind is gone): wait with the rest rather than hammer the service.
+                    // The credentials were just refused, the service asked to be left alone (or the kind is gone):
+                    // wait with the rest rather than hammer it.
                     Release(item, now, handler is null ? $"This server has no '{integration.Kind}' integration." : integration.LastError);
                     continue;
                 }
@@ -63,7 +64,14 @@ public static class IntegrationDispatcher
                 var result = await DeliverAsync(handler, context, item, ct);
                 now = clock.GetUtcNow().UtcDateTime;
                 Record(integration, item, result, now);
-                refused = result.Outcome == DeliveryOutcome.Unauthorized;
+                refused = result.Outcome is DeliveryOutcome.Unauthorized or DeliveryOutcome.SwitchOff;
+                if (result.Outcome == DeliveryOutcome.SwitchOff && integration.Enabled)
+                {
+                    integration.Enabled = false;
+                    integration.UpdatedUtc = now;
+                    Audit.AuditEvent.Record(db, integration.OrganizationId, Audit.AuditActor.System, "integration.disabled", $"integration:{integration.Id}",
+                        new { reason = result.Error }, now);
+                }
 
                 // Each outcome is stored as it comes: a crash later in the page never sends an accepted item again.
                 await db.SaveChangesAsync(ct);
@@ -101,7 +109,7 @@ public static class IntegrationDispatcher
                 integration.Health = IntegrationHealth.Ok;
                 integration.LastSuccessUtc = now;
                 return;
-            case DeliveryOutcome.Permanent:
+            case DeliveryOutcome.Permanent or DeliveryOutcome.SwitchOff:
                 item.Status = DeliveryStatus.Failed;
                 item.CompletedUtc = now;
                 break;

@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Chorus.Features.Audit;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +17,7 @@ namespace Chorus.Features.Integrations.Webhooks;
 /// idempotency key (sent as <c>Chorus-Webhook-Id</c>), retries with backoff and keeps the delivery log; this class
 /// knows the payload, the signature and what the receiver's answers mean (410 Gone switches the webhook off).
 /// </summary>
-public sealed class WebhookHandler(IHttpClientFactory http, IServiceScopeFactory scopes, TimeProvider clock, IOptions<WebhookOptions> webhookOptions,
+public sealed class WebhookHandler(IHttpClientFactory http, TimeProvider clock, IOptions<WebhookOptions> webhookOptions,
     IOptions<IntegrationsOptions> integrationsOptions) : IIntegrationHandler
 {
     public const string KindName = "webhook";
@@ -146,21 +145,11 @@ public sealed class WebhookHandler(IHttpClientFactory http, IServiceScopeFactory
 
     public async Task<DeliveryResult> DeliverAsync(IntegrationContext integration, IntegrationDelivery delivery, CancellationToken ct)
     {
-        if (!integration.Integration.Enabled)
-        {
-            // Switched off by a 410 earlier in this pass: the rest wait until an admin switches it back on.
-            return DeliveryResult.Transient("The webhook is switched off (its receiver answered 410 Gone); the item waits until it is switched on again.");
-        }
-
         var result = await PostAsync(integration, delivery.IdempotencyKey, delivery.Payload, ct);
-        if (result.Gone)
-        {
-            await SwitchOffAsync(integration, ct);
-            return DeliveryResult.Permanent(
-                "The receiver answered 410 Gone: it no longer wants these events, so the webhook has been switched off. Switch it on again to resume.", result.Result.Response);
-        }
-
-        return result.Result;
+        return result.Gone
+            ? DeliveryResult.SwitchOff(
+                "The receiver answered 410 Gone: it no longer wants these events, so the webhook has been switched off. Switch it on again to resume.", result.Result.Response)
+            : result.Result;
     }
 
     public async Task<DeliveryResult> TestAsync(IntegrationContext integration, CancellationToken ct)
@@ -247,28 +236,5 @@ public sealed class WebhookHandler(IHttpClientFactory http, IServiceScopeFactory
         }
 
         return new string(buffer, 0, read);
-    }
-
-    /// <summary>
-    /// Switches the webhook off, audited, in a save of its own (the dispatcher's context is not ours to save); the
-    /// dispatcher's copy is switched off too, so the rest of its pass leaves this webhook's items waiting.
-    /// </summary>
-    private async Task SwitchOffAsync(IntegrationContext integration, CancellationToken ct)
-    {
-        integration.Integration.Enabled = false;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var stored = await db.Integrations.IgnoreQueryFilters().FirstAsync(i => i.Id == integration.Integration.Id, ct);
-        if (!stored.Enabled)
-        {
-            return;
-        }
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        stored.Enabled = false;
-        stored.UpdatedUtc = now;
-        AuditEvent.Record(db, stored.OrganizationId, AuditActor.System, "integration.disabled", $"integration:{stored.Id}",
-            new { reason = "The receiver answered 410 Gone.", url = integration.Setting("url") }, now);
-        await db.SaveChangesAsync(ct);
     }
 }
