@@ -124,7 +124,11 @@ internal static class StatsBench
                 if (replied)
                 {
                     var inboundAt = sentAt.AddMinutes(3 + (i % 50));
-                    db.Messages.Add(Message(org.Id, campaign.Id, contact, MessageDirection.Inbound, MessageKind.Incoming, MessageStatus.Received, texter, inboundAt, null, null));
+                    var inbound = Message(org.Id, campaign.Id, contact, MessageDirection.Inbound, MessageKind.Incoming, MessageStatus.Received, texter, inboundAt, null, null);
+
+                    // Answered below after 30 s to 10 min: the wait the reply endpoint records.
+                    inbound.ResponseSeconds = i % 5 != 0 ? 30 + (i % 600) : null;
+                    db.Messages.Add(inbound);
                     messages++;
                     contact.LastInboundUtc = inboundAt;
                     contact.ConversationStatus = optedOut ? ConversationStatus.OptedOut : ConversationStatus.NeedsResponse;

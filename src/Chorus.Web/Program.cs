@@ -32,6 +32,7 @@ static WebApplication BuildApp(string[] args)
     builder.AddContacts();
     builder.AddMessaging();
     builder.AddRecords();
+    builder.AddAnalytics();
     builder.AddExports();
     builder.AddIntegrations();
     builder.AddLinks();

@@ -75,6 +75,7 @@ public sealed class ChorusApp(DatabaseProvider provider, string connectionString
         builder.UseSetting("Chorus:Simulator:RunInBackground", "false");
         builder.UseSetting("Chorus:Retention:RunInBackground", "false");
         builder.UseSetting("Chorus:Integrations:RunWorker", "false");
+        builder.UseSetting("Chorus:Analytics:Counters:RunInBackground", "false");
         builder.UseSetting("Chorus:Simulator:Seed", "7");
         builder.UseSetting("Chorus:Simulator:ReplyShare", "0");
         builder.UseSetting("Chorus:Simulator:UndeliveredShare", "0");

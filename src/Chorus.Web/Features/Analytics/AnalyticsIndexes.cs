@@ -5,25 +5,21 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Chorus.Features.Analytics;
 
-// The indexes the statistics' GROUP BYs read instead of the tables, kept with the queries that need them (EF applies
-// every configuration of an entity). Each covers its query's filter, keys and sums, so SQLite scans only the
-// campaign's index range, in group order, without touching the rows (checked with EXPLAIN QUERY PLAN, README.md).
+// Indexes for reading one campaign's rows, kept with the analytics that need them (EF applies every configuration of
+// an entity). The statistics themselves read counters (Counters/); these serve counting a campaign from its rows (a
+// campaign from before the counters), the exports and the cost report. The message index holds no status: a status
+// change, the commonest write, does not touch it (it replaced two covering indexes that did).
 
 internal sealed class MessageAnalyticsIndexes : IEntityTypeConfiguration<Message>
 {
-    public void Configure(EntityTypeBuilder<Message> builder)
-    {
-        builder.HasIndex(m => new { m.CampaignId, m.Direction, m.Kind, m.Status, m.ErrorCode, m.Carrier, m.TexterUserId, m.Segments })
-            .HasDatabaseName("IX_Messages_CampaignStats");
-        builder.HasIndex(m => new { m.CampaignId, m.CreatedUtc, m.Direction, m.Kind, m.Status }).HasDatabaseName("IX_Messages_CampaignHourly");
-    }
+    public void Configure(EntityTypeBuilder<Message> builder) =>
+        builder.HasIndex(m => new { m.CampaignId, m.CreatedUtc }).HasDatabaseName("IX_Messages_CampaignCreated");
 }
 
 internal sealed class ContactAnalyticsIndexes : IEntityTypeConfiguration<Contact>
 {
     public void Configure(EntityTypeBuilder<Contact> builder)
     {
-        builder.HasIndex(c => new { c.CampaignId, c.LastInboundUtc }).HasDatabaseName("IX_Contacts_CampaignReplied");
         builder.HasIndex(c => new { c.CampaignId, c.ConversationStatus, c.LastMessageUtc }).HasDatabaseName("IX_Contacts_CampaignStatus");
     }
 }

@@ -1,9 +1,17 @@
+using Chorus.Features.Analytics.Counters;
 using Chorus.Infrastructure.Auth;
 
 namespace Chorus.Features.Analytics;
 
 public static class AnalyticsModule
 {
+    public static WebApplicationBuilder AddAnalytics(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CounterOptions>().BindConfiguration(CounterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<CounterCompactor>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
         // Supervisor+ only: the leaderboard and costs are staff information, so texters get 403 (README.md).

@@ -1,6 +1,5 @@
-using System.Text.Json;
+using Chorus.Features.Analytics.Counters;
 using Chorus.Features.Campaigns;
-using Chorus.Features.Contacts;
 using Chorus.Features.Messaging;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
@@ -10,9 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Chorus.Features.Analytics;
 
 /// <summary>
-/// One campaign's numbers (definitions in README.md), computed with set-based aggregate queries: every count and sum
-/// is a GROUP BY in the database, so the cost grows with the number of distinct groups, not of messages. Only the
-/// response-time pairs of answered replies are read row by row, to take medians (see README.md).
+/// One campaign's numbers (definitions in README.md), read from the campaign's counters (Counters/, maintained in the
+/// transaction of every change they count), so the cost grows with the number of distinct keys (statuses, error codes,
+/// carriers, texters, hours, tags, answers), not with the campaign's contacts and messages. Medians read one or two
+/// index entries per texter; link clicks are read from their own index.
 /// </summary>
 public static class CampaignStats
 {
@@ -60,77 +60,77 @@ public static class CampaignStats
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        // Three counts, each an index range (AnalyticsIndexes): cheaper than one GROUP BY over every contact.
-        var contacts = await db.Contacts.CountAsync(c => c.CampaignId == campaignId, ct);
-        var replied = await db.Contacts.CountAsync(c => c.CampaignId == campaignId && c.LastInboundUtc != null, ct);
-        var optedOut = await db.Contacts.CountAsync(c => c.CampaignId == campaignId && c.ConversationStatus == ConversationStatus.OptedOut && c.LastMessageUtc != null, ct);
-
-        var groups = await db.Messages.Where(m => m.CampaignId == campaignId)
-            .GroupBy(m => new { m.Direction, m.Kind, m.Status, m.ErrorCode, m.Carrier, m.TexterUserId })
-            .Select(g => new MessageGroup(g.Key.Direction, g.Key.Kind, g.Key.Status, g.Key.ErrorCode, g.Key.Carrier, g.Key.TexterUserId, g.Count(), g.Sum(m => (long)m.Segments)))
-            .ToListAsync(ct);
-
-        var initial = groups.Where(g => g.Kind == MessageKind.Initial).ToList();
-        int Count(Func<MessageGroup, bool> where) => initial.Where(where).Sum(g => g.Count);
-        var sent = Count(g => ReachedProvider(g.Status));
-        var delivered = Count(g => g.Status == MessageStatus.Delivered);
-        var undelivered = Count(g => g.Status == MessageStatus.Undelivered);
-        var failed = Count(g => g.Status == MessageStatus.Failed);
-        var pending = Count(g => g.Status is MessageStatus.Queued or MessageStatus.Sending or MessageStatus.Unknown or MessageStatus.NeedsReview);
-
-        var segmentsOut = groups.Where(g => g.Direction == MessageDirection.Outbound && Billable(g.Status)).Sum(g => g.Segments);
-        var segmentsIn = groups.Where(g => g.Direction == MessageDirection.Inbound).Sum(g => g.Segments);
+        var counters = (await CampaignCounters.ReadAsync(db, [campaignId], ct))[campaignId];
+        var figures = Figures.From(counters);
         var prices = await SegmentPrices.GetAsync(organizationId, db, ct);
         var links = await LinksAsync(campaignId, db, ct);
+        var initial = figures.Messages.Where(g => g.Key.Kind == MessageKind.Initial).ToList();
+        var sentLink = initial.Where(g => g.Key.HasTrackedLink && ReachedProvider(g.Key.Status)).Sum(g => g.Count);
 
-        var errorCodes = initial.Where(g => g.Status is MessageStatus.Undelivered or MessageStatus.Failed)
-            .GroupBy(g => g.ErrorCode).Select(e => new ErrorCodeCount(e.Key, e.Sum(g => g.Count)))
+        var errorCodes = initial.Where(g => g.Key.Status is MessageStatus.Undelivered or MessageStatus.Failed)
+            .GroupBy(g => g.Key.ErrorCode).Select(e => new ErrorCodeCount(e.Key, e.Sum(g => g.Count)))
             .OrderByDescending(e => e.Count).ThenBy(e => e.Code).ToList();
-        var carriers = initial.Where(g => g.Carrier is not null && ReachedProvider(g.Status))
-            .GroupBy(g => g.Carrier!).Select(c => new CarrierCount(c.Key, c.Sum(g => g.Count), c.Where(g => g.Status == MessageStatus.Delivered).Sum(g => g.Count)))
+        var carriers = initial.Where(g => g.Key.Carrier is not null && ReachedProvider(g.Key.Status))
+            .GroupBy(g => g.Key.Carrier!).Select(c => new CarrierCount(c.Key, c.Sum(g => g.Count), c.Where(g => g.Key.Status == MessageStatus.Delivered).Sum(g => g.Count)))
             .OrderByDescending(c => c.Sent).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
 
         return new Response(
             campaign.Id, campaign.Title, campaign.Status,
-            contacts, sent, delivered, undelivered, failed, pending, replied, optedOut,
-            segmentsOut + segmentsIn, segmentsOut, segmentsIn, Cost(segmentsOut, segmentsIn, prices),
-            Rate(delivered, delivered + undelivered + failed), Rate(replied, sent), Rate(optedOut, sent),
+            figures.Contacts, figures.Sent, figures.Delivered, figures.Undelivered, figures.Failed, figures.Pending, figures.Replied, figures.OptedOut,
+            figures.SegmentsOut + figures.SegmentsIn, figures.SegmentsOut, figures.SegmentsIn, Cost(figures.SegmentsOut, figures.SegmentsIn, prices),
+            Rate(figures.Delivered, figures.Delivered + figures.Undelivered + figures.Failed), Rate(figures.Replied, figures.Sent), Rate(figures.OptedOut, figures.Sent),
             errorCodes, carriers,
-            await SurveyAsync(campaignId, campaign.QuestionJson, db, ct),
-            await TextersAsync(campaignId, groups, db, ct),
-            await TagsAsync(campaignId, db, ct),
-            await HourlyAsync(campaignId, now, db, ct),
+            Survey(campaign.QuestionJson, counters),
+            await TextersAsync(campaignId, figures.Messages, counters, db, ct),
+            Tags(counters),
+            Hourly(counters, now),
             now,
-            links.Clicks, links.UniqueClickers, links.BotClicks, links.ContactsSentLink, Rate(links.UniqueClickers, links.ContactsSentLink));
+            links.Clicks, links.UniqueClickers, links.BotClicks, sentLink, Rate(links.UniqueClickers, sentLink));
     }
 
-    private sealed record LinkFigures(int Clicks, int UniqueClickers, int BotClicks, int ContactsSentLink);
+    /// <summary>A campaign's headline figures from its counters (definitions in README.md); shared with <see cref="OrganizationStats"/>.</summary>
+    internal sealed record Figures(
+        int Contacts, int Sent, int Delivered, int Undelivered, int Failed, int Pending, int Replied, int OptedOut, long SegmentsOut, long SegmentsIn,
+        List<MessageGroup> Messages)
+    {
+        public static Figures From(Dictionary<string, CampaignCounters.Value> counters)
+        {
+            var messages = counters.Where(c => c.Key.StartsWith(CounterKeys.MessagePrefix, StringComparison.Ordinal) && c.Value.Count != 0)
+                .Select(c => new MessageGroup(CounterKeys.ParseMessage(c.Key), (int)c.Value.Count, c.Value.Segments)).ToList();
+            int Initial(Func<MessageStatus, bool> where) => messages.Where(g => g.Key.Kind == MessageKind.Initial && where(g.Key.Status)).Sum(g => g.Count);
+            int Count(string key) => (int)(counters.GetValueOrDefault(key)?.Count ?? 0);
+            return new Figures(
+                Count(CounterKeys.Contacts),
+                Initial(ReachedProvider), Initial(s => s == MessageStatus.Delivered), Initial(s => s == MessageStatus.Undelivered), Initial(s => s == MessageStatus.Failed),
+                Initial(s => s is MessageStatus.Queued or MessageStatus.Sending or MessageStatus.Unknown or MessageStatus.NeedsReview),
+                Count(CounterKeys.Replied), Count(CounterKeys.OptedOut),
+                messages.Where(g => g.Key.Direction == MessageDirection.Outbound && Billable(g.Key.Status)).Sum(g => g.Segments),
+                messages.Where(g => g.Key.Direction == MessageDirection.Inbound).Sum(g => g.Segments),
+                messages);
+        }
+    }
 
-    /// <summary>Tracked-link figures (Features/Links): clicks and bots by one GROUP BY, distinct clickers, and the initial messages that carried a link and reached the provider.</summary>
+    private sealed record LinkFigures(int Clicks, int UniqueClickers, int BotClicks);
+
+    /// <summary>Tracked-link clicks (Features/Links): clicks and bots by one GROUP BY and distinct clickers, both read from the clicks' index.</summary>
     private static async Task<LinkFigures> LinksAsync(Guid campaignId, AppDbContext db, CancellationToken ct)
     {
         var byKind = await db.LinkClicks.Where(c => c.CampaignId == campaignId).GroupBy(c => c.IsBot)
             .Select(g => new { IsBot = g.Key, Count = g.Count() }).ToListAsync(ct);
         var clickers = await db.LinkClicks.Where(c => c.CampaignId == campaignId && !c.IsBot).Select(c => c.ContactId).Distinct().CountAsync(ct);
-        MessageStatus[] reached = [MessageStatus.Submitted, MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Undelivered, MessageStatus.Failed];
-        var sentLink = await db.Messages
-            .Where(m => m.CampaignId == campaignId && m.Kind == MessageKind.Initial && reached.Contains(m.Status)
-                && db.TrackedLinks.Any(l => l.CampaignId == campaignId && l.MessageId == m.Id))
-            .CountAsync(ct);
-        return new LinkFigures(byKind.Where(k => !k.IsBot).Sum(k => k.Count), clickers, byKind.Where(k => k.IsBot).Sum(k => k.Count), sentLink);
+        return new LinkFigures(byKind.Where(k => !k.IsBot).Sum(k => k.Count), clickers, byKind.Where(k => k.IsBot).Sum(k => k.Count));
     }
 
     public static decimal Cost(long segmentsOut, long segmentsIn, SegmentPrices.Response prices) =>
         Math.Round((segmentsOut * prices.OutboundPerSegment) + (segmentsIn * prices.InboundPerSegment), 4);
 
-    private sealed record MessageGroup(MessageDirection Direction, MessageKind Kind, MessageStatus Status, int? ErrorCode, string? Carrier, Guid? TexterUserId, int Count, long Segments);
+    internal sealed record MessageGroup(CounterKeys.MessageKey Key, int Count, long Segments);
 
-    private static async Task<List<SurveyQuestion>> SurveyAsync(Guid campaignId, string? questionJson, AppDbContext db, CancellationToken ct)
+    private static List<SurveyQuestion> Survey(string? questionJson, Dictionary<string, CampaignCounters.Value> counters)
     {
-        var counts = await db.SurveyResponses.Where(r => r.CampaignId == campaignId)
-            .GroupBy(r => new { r.StepId, r.Answer })
-            .Select(g => new { g.Key.StepId, g.Key.Answer, Count = g.Count() })
-            .ToListAsync(ct);
+        var counts = counters.Where(c => c.Key.StartsWith(CounterKeys.SurveyPrefix, StringComparison.Ordinal) && c.Value.Count != 0)
+            .Select(c => (Parsed: CounterKeys.ParseSurvey(c.Key), Count: (int)c.Value.Count))
+            .Select(c => new { c.Parsed.StepId, c.Parsed.Answer, c.Count }).ToList();
         var byStep = counts.ToLookup(c => c.StepId);
 
         // Questions in script order, each with every answer the script offers (zero included), then any answer
@@ -145,35 +145,30 @@ public static class CampaignStats
         return result;
     }
 
-    private static async Task<List<TexterRow>> TextersAsync(Guid campaignId, List<MessageGroup> groups, AppDbContext db, CancellationToken ct)
+    private static async Task<List<TexterRow>> TextersAsync(Guid campaignId, List<MessageGroup> groups, Dictionary<string, CampaignCounters.Value> counters, AppDbContext db, CancellationToken ct)
     {
-        // Each inbound message of a conversation, with the time of the first texter reply after it. Medians need the
-        // values, so these pairs (one per answered inbound message) are the only rows read. The reply is matched by the
-        // voter's number (non-null, index (OrganizationId, Phone, CreatedUtc)): matched by the nullable ContactId, EF
-        // adds "OR both NULL" to the projection's copy, SQLite then scans every message per reply (9 s at 10k contacts).
-        var pairs = await db.Messages
-            .Where(i => i.CampaignId == campaignId && i.Direction == MessageDirection.Inbound && i.ContactId != null && i.TexterUserId != null)
-            .Select(i => new
-            {
-                i.TexterUserId,
-                i.CreatedUtc,
-                ReplyUtc = db.Messages
-                    .Where(o => o.Phone == i.Phone && o.Direction == MessageDirection.Outbound && o.Kind == MessageKind.Reply && o.CreatedUtc > i.CreatedUtc)
-                    .Min(o => (DateTime?)o.CreatedUtc),
-            })
-            .Where(p => p.ReplyUtc != null)
-            .ToListAsync(ct);
-        var medians = pairs.GroupBy(p => p.TexterUserId!.Value)
-            .ToDictionary(g => g.Key, g => Median([.. g.Select(p => (p.ReplyUtc!.Value - p.CreatedUtc).TotalSeconds)]));
+        // Medians need values: for each texter, the one or two middle waits of their answered messages, read at the
+        // counted offset from the index (CampaignId, TexterUserId, ResponseSeconds). Nothing else is read row by row.
+        var medians = new Dictionary<Guid, double?>();
+        foreach (var (key, value) in counters.Where(c => c.Key.StartsWith(CounterKeys.AnsweredPrefix, StringComparison.Ordinal) && c.Value.Count > 0))
+        {
+            var texter = Guid.ParseExact(key[CounterKeys.AnsweredPrefix.Length..], "N");
+            var n = (int)value.Count;
+            var middle = await db.Messages
+                .Where(m => m.CampaignId == campaignId && m.TexterUserId == texter && m.ResponseSeconds != null)
+                .OrderBy(m => m.ResponseSeconds).Skip((n - 1) / 2).Take(n % 2 == 1 ? 1 : 2)
+                .Select(m => m.ResponseSeconds!.Value).ToListAsync(ct);
+            medians[texter] = Median([.. middle]);
+        }
 
-        var outbound = groups.Where(g => g.Direction == MessageDirection.Outbound && g.TexterUserId is not null).ToList();
-        var ids = outbound.Select(g => g.TexterUserId!.Value).Concat(medians.Keys).Distinct().ToList();
+        var outbound = groups.Where(g => g.Key.Direction == MessageDirection.Outbound && g.Key.TexterUserId is not null).ToList();
+        var ids = outbound.Select(g => g.Key.TexterUserId!.Value).Concat(medians.Keys).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
             .Select(u => new { u.Id, u.DisplayName, u.Email }).ToDictionaryAsync(u => u.Id, u => u.DisplayName.Length > 0 ? u.DisplayName : u.Email ?? "", ct);
         return [.. ids.Select(id => new TexterRow(id, names.GetValueOrDefault(id) ?? "(removed account)",
-                outbound.Where(g => g.TexterUserId == id && g.Kind == MessageKind.Initial && ReachedProvider(g.Status)).Sum(g => g.Count),
-                outbound.Where(g => g.TexterUserId == id && g.Kind == MessageKind.Reply && ReachedProvider(g.Status)).Sum(g => g.Count),
-                medians.TryGetValue(id, out var median) ? median : null))
+                outbound.Where(g => g.Key.TexterUserId == id && g.Key.Kind == MessageKind.Initial && ReachedProvider(g.Key.Status)).Sum(g => g.Count),
+                outbound.Where(g => g.Key.TexterUserId == id && g.Key.Kind == MessageKind.Reply && ReachedProvider(g.Key.Status)).Sum(g => g.Count),
+                medians.GetValueOrDefault(id)))
             .OrderByDescending(t => t.Sent).ThenByDescending(t => t.RepliesHandled).ThenBy(t => t.Name, StringComparer.Ordinal)];
     }
 
@@ -189,37 +184,23 @@ public static class CampaignStats
         return Math.Round(values.Length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2, 1);
     }
 
-    private static async Task<List<TagCount>> TagsAsync(Guid campaignId, AppDbContext db, CancellationToken ct)
-    {
-        // Grouped by the stored tag list: one row per distinct combination, split into names here.
-        var sets = await db.Contacts.Where(c => c.CampaignId == campaignId && c.ConversationStatus != ConversationStatus.NotContacted && c.Tags != "[]")
-            .GroupBy(c => c.Tags).Select(g => new { Tags = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var set in sets)
-        {
-            foreach (var tag in JsonSerializer.Deserialize<List<string>>(set.Tags) ?? [])
-            {
-                counts[tag] = counts.GetValueOrDefault(tag) + set.Count;
-            }
-        }
+    private static List<TagCount> Tags(Dictionary<string, CampaignCounters.Value> counters) =>
+        [.. counters.Where(c => c.Key.StartsWith(CounterKeys.TagPrefix, StringComparison.Ordinal) && c.Value.Count != 0)
+            .Select(c => new TagCount(c.Key[CounterKeys.TagPrefix.Length..], (int)c.Value.Count))
+            .OrderByDescending(c => c.Count).ThenBy(c => c.Tag, StringComparer.Ordinal)];
 
-        return [.. counts.Select(c => new TagCount(c.Key, c.Value)).OrderByDescending(c => c.Count).ThenBy(c => c.Tag, StringComparer.Ordinal)];
-    }
-
-    private static async Task<List<HourPoint>> HourlyAsync(Guid campaignId, DateTime now, AppDbContext db, CancellationToken ct)
+    private static List<HourPoint> Hourly(Dictionary<string, CampaignCounters.Value> counters, DateTime now)
     {
         var end = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc);
         var since = end.AddHours(-(SeriesHours - 1));
-        var rows = await db.Messages
-            .Where(m => m.CampaignId == campaignId && m.CreatedUtc >= since && (m.Kind == MessageKind.Initial || m.Direction == MessageDirection.Inbound))
-            .GroupBy(m => new { m.CreatedUtc.Date, m.CreatedUtc.Hour, m.Direction, m.Status })
-            .Select(g => new { g.Key.Date, g.Key.Hour, g.Key.Direction, g.Key.Status, Count = g.Count() })
-            .ToListAsync(ct);
-        var byHour = rows.ToLookup(r => DateTime.SpecifyKind(r.Date, DateTimeKind.Utc).AddHours(r.Hour));
+        var byHour = counters.Where(c => c.Key.StartsWith(CounterKeys.HourPrefix, StringComparison.Ordinal) && c.Value.Count != 0)
+            .Select(c => (Parsed: CounterKeys.ParseHour(c.Key), Count: (int)c.Value.Count))
+            .Where(r => r.Parsed.Hour >= since)
+            .ToLookup(r => r.Parsed.Hour);
         return [.. Enumerable.Range(0, SeriesHours).Select(i => since.AddHours(i)).Select(hour => new HourPoint(hour,
-            byHour[hour].Where(r => r.Direction == MessageDirection.Outbound && ReachedProvider(r.Status)).Sum(r => r.Count),
-            byHour[hour].Where(r => r.Direction == MessageDirection.Outbound && r.Status == MessageStatus.Delivered).Sum(r => r.Count),
-            byHour[hour].Where(r => r.Direction == MessageDirection.Inbound).Sum(r => r.Count)))];
+            byHour[hour].Where(r => r.Parsed.Direction == MessageDirection.Outbound && ReachedProvider(r.Parsed.Status)).Sum(r => r.Count),
+            byHour[hour].Where(r => r.Parsed.Direction == MessageDirection.Outbound && r.Parsed.Status == MessageStatus.Delivered).Sum(r => r.Count),
+            byHour[hour].Where(r => r.Parsed.Direction == MessageDirection.Inbound).Sum(r => r.Count)))];
     }
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(

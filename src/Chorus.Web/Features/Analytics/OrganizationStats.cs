@@ -1,6 +1,5 @@
+using Chorus.Features.Analytics.Counters;
 using Chorus.Features.Campaigns;
-using Chorus.Features.Contacts;
-using Chorus.Features.Messaging;
 using Chorus.Infrastructure.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -20,29 +19,14 @@ public static class OrganizationStats
     {
         var campaigns = await db.Campaigns.AsNoTracking().Where(c => includeArchived || c.Status != CampaignStatus.Archived)
             .OrderByDescending(c => c.CreatedUtc).Select(c => new { c.Id, c.Title, c.Status }).ToListAsync(ct);
-        var contacts = await db.Contacts
-            .GroupBy(c => new { c.CampaignId, c.ConversationStatus, Replied = c.LastInboundUtc != null, Messaged = c.LastMessageUtc != null })
-            .Select(g => new { g.Key.CampaignId, g.Key.ConversationStatus, g.Key.Replied, g.Key.Messaged, Count = g.Count() })
-            .ToListAsync(ct);
-        var messages = await db.Messages.Where(m => m.CampaignId != null)
-            .GroupBy(m => new { m.CampaignId, m.Direction, m.Kind, m.Status })
-            .Select(g => new { g.Key.CampaignId, g.Key.Direction, g.Key.Kind, g.Key.Status, Count = g.Count(), Segments = g.Sum(m => (long)m.Segments) })
-            .ToListAsync(ct);
+        var counters = await CampaignCounters.ReadAsync(db, [.. campaigns.Select(c => c.Id)], ct);
         var prices = await SegmentPrices.GetAsync(organizationId, db, ct);
-        var contactsOf = contacts.ToLookup(c => c.CampaignId);
-        var messagesOf = messages.ToLookup(m => m.CampaignId!.Value);
 
         var rows = campaigns.Select(c =>
         {
-            var m = messagesOf[c.Id].ToList();
-            var k = contactsOf[c.Id].ToList();
-            int Initial(Func<MessageStatus, bool> where) => m.Where(g => g.Kind == MessageKind.Initial && where(g.Status)).Sum(g => g.Count);
-            var segmentsOut = m.Where(g => g.Direction == MessageDirection.Outbound && CampaignStats.Billable(g.Status)).Sum(g => g.Segments);
-            var segmentsIn = m.Where(g => g.Direction == MessageDirection.Inbound).Sum(g => g.Segments);
-            return Summarize(c.Id, c.Title, c.Status, k.Sum(x => x.Count), Initial(CampaignStats.ReachedProvider), Initial(s => s == MessageStatus.Delivered),
-                Initial(s => s == MessageStatus.Undelivered), Initial(s => s == MessageStatus.Failed), k.Where(x => x.Replied).Sum(x => x.Count),
-                k.Where(x => x.ConversationStatus == ConversationStatus.OptedOut && x.Messaged).Sum(x => x.Count),
-                segmentsOut + segmentsIn, CampaignStats.Cost(segmentsOut, segmentsIn, prices));
+            var f = CampaignStats.Figures.From(counters[c.Id]);
+            return Summarize(c.Id, c.Title, c.Status, f.Contacts, f.Sent, f.Delivered, f.Undelivered, f.Failed, f.Replied, f.OptedOut,
+                f.SegmentsOut + f.SegmentsIn, CampaignStats.Cost(f.SegmentsOut, f.SegmentsIn, prices));
         }).ToList();
 
         var totals = Summarize(Guid.Empty, "All campaigns", CampaignStatus.Active, rows.Sum(r => r.Contacts), rows.Sum(r => r.Sent), rows.Sum(r => r.Delivered),

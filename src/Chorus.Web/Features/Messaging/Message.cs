@@ -106,6 +106,15 @@ public sealed class Message : IOrganizationOwned
     /// <summary>Not to be claimed before this time (texting window closed, throughput used up, transient failure).</summary>
     public DateTime NotBeforeUtc { get; set; }
 
+    /// <summary>An initial message carrying one of the contact's tracked links (Features/Links): the click rate's denominator.</summary>
+    public bool HasTrackedLink { get; set; }
+
+    /// <summary>
+    /// An inbound message's wait for an answer: seconds from its arrival to the texter's next reply in the conversation,
+    /// set when that reply is queued; null while unanswered. The texters' median response time reads these.
+    /// </summary>
+    public double? ResponseSeconds { get; set; }
+
     public Guid? ClaimToken { get; set; }
     public DateTime? ClaimedUtc { get; set; }
     public DateTime? SubmittedUtc { get; set; }
@@ -142,6 +151,10 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         // At most one first message per contact per campaign (invariant 3), whatever races the senders run.
         builder.HasIndex(m => m.ContactId).IsUnique().HasFilter("\"Kind\" = 0").HasDatabaseName("IX_Messages_OneInitialPerContact");
         builder.HasIndex(m => m.ActionId).IsUnique();
+
+        // Median response time per texter: the answered inbound messages of a campaign, in order of their wait.
+        builder.HasIndex(m => new { m.CampaignId, m.TexterUserId, m.ResponseSeconds })
+            .HasFilter("\"ResponseSeconds\" IS NOT NULL").HasDatabaseName("IX_Messages_ResponseTimes");
     }
 }
 

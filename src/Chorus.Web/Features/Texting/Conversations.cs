@@ -157,6 +157,16 @@ public static class Conversations
             contact.CampaignId, contact.Id, actor.UserId, Guid.NewGuid(), contact.SenderNumber);
         contact.ConversationStatus = ConversationStatus.Responded;
         contact.LastMessageUtc = now.UtcDateTime;
+
+        // This reply answers every message the voter sent since the last one: their waits feed the median response time.
+        var answered = await db.Messages
+            .Where(m => m.ContactId == contact.Id && m.Direction == MessageDirection.Inbound && m.ResponseSeconds == null && m.CreatedUtc <= now.UtcDateTime)
+            .ToListAsync(ct);
+        foreach (var inbound in answered)
+        {
+            inbound.ResponseSeconds = (now.UtcDateTime - inbound.CreatedUtc).TotalSeconds;
+        }
+
         await db.SaveChangesAsync(ct);
         outbox.Notify();
         return new MessageQueued(message.Id);

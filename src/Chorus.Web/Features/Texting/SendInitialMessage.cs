@@ -134,6 +134,8 @@ public static class SendInitialMessage
             link.MessageId ??= queued.Id;
         }
 
+        queued.HasTrackedLink = tracked.Links.Any(l => l.MessageId == queued.Id);
+
         contact.ConversationStatus = ConversationStatus.Messaged;
         contact.TexterUserId = actor.UserId;
         contact.LastMessageUtc = now;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Chorus.Features.Accounts;
+using Chorus.Features.Analytics.Counters;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
@@ -53,6 +54,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
     public DbSet<Features.Integrations.SyncRun> SyncRuns => Set<Features.Integrations.SyncRun>();
     public DbSet<Features.Links.TrackedLink> TrackedLinks => Set<Features.Links.TrackedLink>();
     public DbSet<Features.Links.LinkClick> LinkClicks => Set<Features.Links.LinkClick>();
+    public DbSet<CampaignCounter> CampaignCounters => Set<CampaignCounter>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -85,8 +87,11 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
+            Features.Analytics.Counters.CampaignCounters.Track(this, counterDeltas);
             AuditChain.Seal(this, AuditChain.Pending(this));
-            return base.SaveChanges(acceptAllChangesOnSuccess);
+            var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+            ForgetCounterDeltas();
+            return saved;
         }
         finally
         {
@@ -105,12 +110,29 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            return await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
+            Features.Analytics.Counters.CampaignCounters.Track(this, counterDeltas);
+            var saved = await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
+            ForgetCounterDeltas();
+            return saved;
         }
         finally
         {
             ChangeTracker.AutoDetectChangesEnabled = autoDetect;
         }
+    }
+
+    // The counter rows of the changes being saved (Features/Analytics/Counters): recomputed by every save attempt, and
+    // no longer tracked once written, so a long-lived context does not accumulate them.
+    private readonly List<CampaignCounter> counterDeltas = [];
+
+    private void ForgetCounterDeltas()
+    {
+        foreach (var row in counterDeltas)
+        {
+            Entry(row).State = EntityState.Detached;
+        }
+
+        counterDeltas.Clear();
     }
 
     private async Task<int> SaveSealedAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)

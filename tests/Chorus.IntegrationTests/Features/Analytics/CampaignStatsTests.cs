@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Chorus.Features.Analytics;
+using Chorus.Features.Analytics.Counters;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
 using Chorus.Features.Messaging;
@@ -66,7 +67,8 @@ public sealed class CampaignStatsTests
                     UpdatedUtc = start.AddMinutes(minute),
                     NotBeforeUtc = start,
                 });
-            void In(int c, Guid texter, int minute, string body = "Sure") =>
+            // An answered message carries its wait, as the reply endpoint sets it (the real flow is tested below).
+            void In(int c, Guid texter, int minute, string body = "Sure", int? answeredAfterMinutes = null) =>
                 db.Messages.Add(new Message
                 {
                     OrganizationId = org.Id,
@@ -83,13 +85,14 @@ public sealed class CampaignStatsTests
                     CreatedUtc = start.AddMinutes(minute),
                     UpdatedUtc = start.AddMinutes(minute),
                     NotBeforeUtc = start,
+                    ResponseSeconds = answeredAfterMinutes * 60,
                 });
 
             Out(0, a.Id, MessageKind.Initial, MessageStatus.Delivered, 0, carrier: "Verizon");
-            In(0, a.Id, 10);
+            In(0, a.Id, 10, answeredAfterMinutes: 2);
             Out(0, a.Id, MessageKind.Reply, MessageStatus.Delivered, 12, segments: 2);
             Out(1, a.Id, MessageKind.Initial, MessageStatus.Delivered, 1, carrier: "AT&T");
-            In(1, a.Id, 20);
+            In(1, a.Id, 20, answeredAfterMinutes: 10);
             Out(1, a.Id, MessageKind.Reply, MessageStatus.Delivered, 30);
             Out(2, b.Id, MessageKind.Initial, MessageStatus.Undelivered, 2, error: 30003, carrier: "Verizon");
             Out(3, b.Id, MessageKind.Initial, MessageStatus.Failed, 3, error: 30007);
@@ -208,14 +211,25 @@ public sealed class CampaignStatsTests
         (await PostWebhookAsync(app, $"/webhooks/simulator/{org.Slug}/inbound", Inbound("SMreply1", "+12124560001", messages[0].OurNumber!, "Yes!"), token)).EnsureSuccessStatusCode();
 
         var stats = await (await org.Owner.Client.GetAsync(Url(org, $"/campaigns/{campaignId}/stats"), Ct)).ReadAsync<CampaignStats.Response>(HttpStatusCode.OK);
+        app.Clock.Advance(TimeSpan.FromSeconds(90));
+        var replied = batch.Contacts.Single(c => c.Phone == "+12124560001");
+        await (await texter.Client.PostAsJsonAsync(Url(org, $"/conversations/{replied.Id}/messages"), new { text = "Thank you!" }, Ct)).ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+        await DispatchAsync(app);
+        var answered = await (await org.Owner.Client.GetAsync(Url(org, $"/campaigns/{campaignId}/stats"), Ct)).ReadAsync<CampaignStats.Response>(HttpStatusCode.OK);
+        var (counted, recounted) = await app.WithDbAsync(async db =>
+            ((await CampaignCounters.ReadAsync(db, [campaignId], Ct))[campaignId], await CampaignCounters.CountFromRowsAsync(db, campaignId, Ct)));
 
         Assert.Equal((2, 0, 2), (queued.Contacts, queued.Sent, queued.Pending));
         Assert.Equal((2, 1, 1, 0, 0), (stats.Sent, stats.Delivered, stats.Undelivered, stats.Failed, stats.Pending));
         Assert.Equal((1, (double?)0.5, (double?)0.5), (stats.Replied, stats.DeliveryRate, stats.ResponseRate));
         Assert.Equal([new CampaignStats.ErrorCodeCount(30005, 1)], stats.ErrorCodes);
         var row = Assert.Single(stats.Texters);
-        Assert.Equal((texter.Id, 2, 0), (row.TexterId, row.Sent, row.RepliesHandled));
+        Assert.Equal((texter.Id, 2, 0, (double?)null), (row.TexterId, row.Sent, row.RepliesHandled, row.MedianResponseSeconds));
         Assert.Equal((2, 1), (stats.Hourly.Sum(h => h.Sent), stats.Hourly.Sum(h => h.Replies)));
+        var after = Assert.Single(answered.Texters);
+        Assert.Equal((2, 1, (double?)90.0), (after.Sent, after.RepliesHandled, after.MedianResponseSeconds));
+        Assert.Equal(recounted.Where(c => c.Value != new CampaignCounters.Value(0, 0)).OrderBy(c => c.Key, StringComparer.Ordinal),
+            counted.Where(c => c.Value != new CampaignCounters.Value(0, 0)).OrderBy(c => c.Key, StringComparer.Ordinal));
     }
 
     [Theory, BothDatabases]

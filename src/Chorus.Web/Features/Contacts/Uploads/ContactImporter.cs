@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Chorus.Features.Analytics.Counters;
 using Chorus.Features.Audit;
 using Chorus.Features.Contacts.Phones;
 using Chorus.Features.Contacts.Uploads.Parsing;
@@ -134,6 +135,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         }
 
         import.Imported += inserted;
+        CampaignCounters.Add(db, import.CampaignId, CounterKeys.Contacts, inserted);
         import.Duplicates += batch.Contacts.Count - inserted;
         import.Invalid += batch.Rejections.Count;
         import.OptedOut += batch.OptedOut;

@@ -178,6 +178,35 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("AnalyticsSettings");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Analytics.Counters.CampaignCounter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<long>("Segments")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "Key");
+
+                    b.ToTable("CampaignCounters");
+                });
+
             modelBuilder.Entity("Chorus.Features.Analytics.Exports.Export", b =>
                 {
                     b.Property<Guid>("Id")
@@ -556,9 +585,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("AssignmentId", "ConversationStatus");
 
                     b.HasIndex("CampaignId", "Id");
-
-                    b.HasIndex("CampaignId", "LastInboundUtc")
-                        .HasDatabaseName("IX_Contacts_CampaignReplied");
 
                     b.HasIndex("CampaignId", "PhoneE164")
                         .IsUnique();
@@ -1064,6 +1090,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<bool>("HasTrackedLink")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Keyword")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -1101,6 +1130,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                     b.Property<bool>("RespectsTextingWindow")
                         .HasColumnType("boolean");
 
+                    b.Property<double?>("ResponseSeconds")
+                        .HasColumnType("double precision");
+
                     b.Property<int>("Segments")
                         .HasColumnType("integer");
 
@@ -1126,6 +1158,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
                         .HasDatabaseName("IX_Messages_OneInitialPerContact")
                         .HasFilter("\"Kind\" = 0");
 
+                    b.HasIndex("CampaignId", "CreatedUtc")
+                        .HasDatabaseName("IX_Messages_CampaignCreated");
+
                     b.HasIndex("ContactId", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "CreatedUtc");
@@ -1137,15 +1172,13 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "NotBeforeUtc");
 
+                    b.HasIndex("CampaignId", "TexterUserId", "ResponseSeconds")
+                        .HasDatabaseName("IX_Messages_ResponseTimes")
+                        .HasFilter("\"ResponseSeconds\" IS NOT NULL");
+
                     b.HasIndex("OrganizationId", "BodyPurgedUtc", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
-
-                    b.HasIndex("CampaignId", "CreatedUtc", "Direction", "Kind", "Status")
-                        .HasDatabaseName("IX_Messages_CampaignHourly");
-
-                    b.HasIndex("CampaignId", "Direction", "Kind", "Status", "ErrorCode", "Carrier", "TexterUserId", "Segments")
-                        .HasDatabaseName("IX_Messages_CampaignStats");
 
                     b.ToTable("Messages");
                 });

@@ -172,6 +172,33 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("AnalyticsSettings");
                 });
 
+            modelBuilder.Entity("Chorus.Features.Analytics.Counters.CampaignCounter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Segments")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "Key");
+
+                    b.ToTable("CampaignCounters");
+                });
+
             modelBuilder.Entity("Chorus.Features.Analytics.Exports.Export", b =>
                 {
                     b.Property<Guid>("Id")
@@ -550,9 +577,6 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("AssignmentId", "ConversationStatus");
 
                     b.HasIndex("CampaignId", "Id");
-
-                    b.HasIndex("CampaignId", "LastInboundUtc")
-                        .HasDatabaseName("IX_Contacts_CampaignReplied");
 
                     b.HasIndex("CampaignId", "PhoneE164")
                         .IsUnique();
@@ -1056,6 +1080,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("HasTrackedLink")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Keyword")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -1093,6 +1120,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.Property<bool>("RespectsTextingWindow")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("ResponseSeconds")
+                        .HasColumnType("REAL");
+
                     b.Property<int>("Segments")
                         .HasColumnType("INTEGER");
 
@@ -1118,6 +1148,9 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                         .HasDatabaseName("IX_Messages_OneInitialPerContact")
                         .HasFilter("\"Kind\" = 0");
 
+                    b.HasIndex("CampaignId", "CreatedUtc")
+                        .HasDatabaseName("IX_Messages_CampaignCreated");
+
                     b.HasIndex("ContactId", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "CreatedUtc");
@@ -1129,15 +1162,13 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "NotBeforeUtc");
 
+                    b.HasIndex("CampaignId", "TexterUserId", "ResponseSeconds")
+                        .HasDatabaseName("IX_Messages_ResponseTimes")
+                        .HasFilter("\"ResponseSeconds\" IS NOT NULL");
+
                     b.HasIndex("OrganizationId", "BodyPurgedUtc", "CreatedUtc");
 
                     b.HasIndex("OrganizationId", "Phone", "CreatedUtc");
-
-                    b.HasIndex("CampaignId", "CreatedUtc", "Direction", "Kind", "Status")
-                        .HasDatabaseName("IX_Messages_CampaignHourly");
-
-                    b.HasIndex("CampaignId", "Direction", "Kind", "Status", "ErrorCode", "Carrier", "TexterUserId", "Segments")
-                        .HasDatabaseName("IX_Messages_CampaignStats");
 
                     b.ToTable("Messages");
                 });
