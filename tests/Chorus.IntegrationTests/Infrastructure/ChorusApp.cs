@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Chorus.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -84,6 +85,11 @@ public sealed class ChorusApp(DatabaseProvider provider, string connectionString
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+
+            // PBKDF2 at the production work factor (100,000 rounds) took about 0.1 s of CPU per password, and most
+            // tests seed several users. One round hashes and verifies through the same code; the stored hash records
+            // its own round count, so nothing else changes.
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
 
             // The simulator posts its webhooks into this very app, through the test server.
             services.AddHttpClient(Chorus.Features.Messaging.Simulator.SimulatorNetwork.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
