@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Chorus.Features.Analytics.Counters;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Messaging;
@@ -145,6 +146,11 @@ public static class CampaignStats
         return result;
     }
 
+    // A texter's waits are written once and never change, so their median is a function of how many there are: a
+    // dashboard refreshing every few seconds reads the index again only for texters who answered someone since.
+    private static readonly ConcurrentDictionary<(Guid CampaignId, Guid TexterId, int Answered), double?> MedianCache = new();
+    private const int MaxCachedMedians = 100_000;
+
     private static async Task<List<TexterRow>> TextersAsync(Guid campaignId, List<MessageGroup> groups, Dictionary<string, CampaignCounters.Value> counters, AppDbContext db, CancellationToken ct)
     {
         // Medians need values: for each texter, the one or two middle waits of their answered messages, read at the
@@ -154,11 +160,22 @@ public static class CampaignStats
         {
             var texter = Guid.ParseExact(key[CounterKeys.AnsweredPrefix.Length..], "N");
             var n = (int)value.Count;
-            var middle = await db.Messages
-                .Where(m => m.CampaignId == campaignId && m.TexterUserId == texter && m.ResponseSeconds != null)
-                .OrderBy(m => m.ResponseSeconds).Skip((n - 1) / 2).Take(n % 2 == 1 ? 1 : 2)
-                .Select(m => m.ResponseSeconds!.Value).ToListAsync(ct);
-            medians[texter] = Median([.. middle]);
+            if (!MedianCache.TryGetValue((campaignId, texter, n), out var median))
+            {
+                var middle = await db.Messages
+                    .Where(m => m.CampaignId == campaignId && m.TexterUserId == texter && m.ResponseSeconds != null)
+                    .OrderBy(m => m.ResponseSeconds).Skip((n - 1) / 2).Take(n % 2 == 1 ? 1 : 2)
+                    .Select(m => m.ResponseSeconds!.Value).ToListAsync(ct);
+                median = Median([.. middle]);
+                if (MedianCache.Count >= MaxCachedMedians)
+                {
+                    MedianCache.Clear();
+                }
+
+                MedianCache[(campaignId, texter, n)] = median;
+            }
+
+            medians[texter] = median;
         }
 
         var outbound = groups.Where(g => g.Key.Direction == MessageDirection.Outbound && g.Key.TexterUserId is not null).ToList();
