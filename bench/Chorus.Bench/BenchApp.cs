@@ -1,11 +1,18 @@
 using Chorus.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Chorus.Bench;
 
-/// <summary>The real app on Kestrel (loopback, random port), quiet logs, against the given database; <paramref name="settings"/> override configuration.</summary>
-internal sealed class BenchApp(DatabaseProvider provider, string connectionString, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The real app on Kestrel (loopback, random port), quiet logs, against the given database; <paramref name="settings"/>
+/// override configuration. With <paramref name="workers"/> false it runs no background service: a bench that measures a
+/// <see cref="ServerProcess"/> uses it only to seed, and its workers must not take the server's jobs.
+/// </summary>
+internal sealed class BenchApp(DatabaseProvider provider, string connectionString, IReadOnlyDictionary<string, string>? settings = null, bool workers = true)
+    : WebApplicationFactory<Program>
 {
     public Uri Start()
     {
@@ -40,6 +47,11 @@ internal sealed class BenchApp(DatabaseProvider provider, string connectionStrin
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (!workers)
+        {
+            builder.ConfigureServices(services => services.RemoveAll<IHostedService>());
         }
     }
 }

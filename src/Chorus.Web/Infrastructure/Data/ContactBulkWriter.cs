@@ -19,6 +19,19 @@ public abstract class ContactBulkWriter
 {
     public abstract Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct);
 
+    /// <summary>
+    /// Readies <paramref name="db"/>'s connection for a whole import's batches and returns what undoes it. The default
+    /// does nothing; SQLite keeps one connection open with a large page cache for the import's duration.
+    /// </summary>
+    public virtual Task<IAsyncDisposable> BeginImportAsync(AppDbContext db, CancellationToken ct) => Task.FromResult<IAsyncDisposable>(NothingToUndo.Instance);
+
+    private sealed class NothingToUndo : IAsyncDisposable
+    {
+        public static readonly NothingToUndo Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>Records an import's refused rows in the caller's transaction (a few percent of a big file, too many for EF).</summary>
     public abstract Task InsertRejectionsAsync(AppDbContext db, IReadOnlyList<ImportRejection> rejections, CancellationToken ct);
 
@@ -28,6 +41,34 @@ public abstract class ContactBulkWriter
 /// <summary>SQLite: one prepared INSERT … ON CONFLICT DO NOTHING, re-bound per row, in the caller's transaction.</summary>
 internal sealed class SqliteContactBulkWriter : ContactBulkWriter
 {
+    /// <summary>
+    /// The import's own page cache: 64 MB keeps the contact indexes of a million-row import in memory, which cut its
+    /// insert time by a third. Only this connection gets it, and only for the import, because every pooled handle that
+    /// keeps a large cache keeps its memory (a million-row export through one such handle held 64 MB more).
+    /// </summary>
+    public override async Task<IAsyncDisposable> BeginImportAsync(AppDbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -65536", ct);
+        return new ImportCache(db);
+    }
+
+    private sealed class ImportCache(AppDbContext db) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            // Back to the default before the handle returns to the pool; shrinking the cache frees its pages.
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync(SqlitePragmas.DefaultCacheSize);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
     private static readonly string[] ParameterNames = ["$id", "$org", "$campaign", "$phone", "$first", "$last", "$zip", "$ext", "$custom", "$zones", "$source", "$state", "$import", "$created"];
 
     public override async Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct)

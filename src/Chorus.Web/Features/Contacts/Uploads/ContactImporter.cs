@@ -32,6 +32,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         var normalizer = new PhoneNumberNormalizer(new PhoneNumberNormalizerOptions { DefaultRegion = settings.DefaultRegion });
         var locations = new ImportLocationCache(settings.DefaultTimeZone);
 
+        await using var connection = await writer.BeginImportAsync(db, ct);
         await using var stream = new ImportChunkStream(db, import.Id);
         var opened = await ContactCsvReader.OpenAsync(stream, import.MappingJson, cancellationToken: ct);
         if (!opened.Succeeded)
