@@ -51,8 +51,11 @@ public static class SendInitialMessage
             return (Next?)null;
         }
 
-        // Both progress numbers in one query: it runs for every contact a texter sends.
-        var counts = await db.Contacts.Where(c => c.AssignmentId == assignment.Id)
+        // Both progress numbers in one query: it runs for every contact a texter sends. The campaign id is redundant
+        // but lets SQLite seek the (CampaignId, AssignmentId, ConversationStatus) index: with the organization filter
+        // and the assignment alone, and no statistics, it chose the organization's index and read every contact the
+        // organization has (1.4 ms at 3,000 contacts, growing with the organization).
+        var counts = await db.Contacts.Where(c => c.CampaignId == assignment.CampaignId && c.AssignmentId == assignment.Id)
             .GroupBy(c => 1)
             .Select(g => new { Total = g.Count(), Remaining = g.Count(c => c.ConversationStatus == ConversationStatus.NotContacted) })
             .FirstAsync(ct);
