@@ -13,9 +13,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Chorus.Bench;
 
 /// <summary>
-/// `bench dispatch [--messages N] [--batch B] [--send-concurrency C] [--postgres "conn"]`: N initial texts queued
+/// `bench dispatch [--messages N] [--batch B] [--send-concurrency C] [--passes P] [--postgres "conn"]`: N initial texts queued
 /// exactly as <see cref="Outbox.Queue"/> queues them (to N contacts whose texting window is open now), then
-/// <see cref="MessageDispatcher.RunOnceAsync"/> in a loop, as the worker runs it, until the outbox is empty, against the
+/// <see cref="DispatchWorker.DrainAsync"/> (P passes side by side, as the worker runs them) until the outbox is empty, against the
 /// simulator provider. Reports messages/s and CPU per message, then checks every message was submitted exactly once.
 /// </summary>
 internal static class DispatchBench
@@ -25,6 +25,7 @@ internal static class DispatchBench
         var count = BenchProgram.Arg(args, "--messages", 100_000);
         var batch = BenchProgram.Arg(args, "--batch", new DispatchOptions().BatchSize);
         var sendConcurrency = BenchProgram.Arg(args, "--send-concurrency", new DispatchOptions().Concurrency);
+        var parallelPasses = BenchProgram.Arg(args, "--passes", new DispatchOptions().Passes);
         var postgres = BenchProgram.ArgText(args, "--postgres");
         var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
         var connectionString = postgres ?? $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("chorus-bench-").FullName, "bench.db")}";
@@ -45,22 +46,15 @@ internal static class DispatchBench
         var seeding = Stopwatch.StartNew();
         var zone = await SeedAsync(app.Services, org, count);
         seeding.Stop();
-        output.WriteLine($"Chorus dispatch bench · {provider} · {count:N0} messages · batch {batch} · {sendConcurrency} sends in flight · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm}Z");
+        output.WriteLine($"Chorus dispatch bench · {provider} · {count:N0} messages · batch {batch} · {sendConcurrency} sends in flight · {parallelPasses} passes side by side · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm}Z");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {count:N0} contacts (zone {zone}, window open) and {count:N0} queued initial texts through Outbox.Queue in {seeding.Elapsed.TotalSeconds:F1} s"));
 
         var dispatcher = app.Services.GetRequiredService<MessageDispatcher>();
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var gcBefore = GC.CollectionCount(0);
-        var passes = 0;
-        var claimed = 0;
         var total = Stopwatch.StartNew();
-        int n;
-        while ((n = await dispatcher.RunOnceAsync(default)) > 0)
-        {
-            passes++;
-            claimed += n;
-        }
+        var (passes, claimed) = await DispatchWorker.DrainAsync(dispatcher, parallelPasses, default);
 
         total.Stop();
         process.Refresh();

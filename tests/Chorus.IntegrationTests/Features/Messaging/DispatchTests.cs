@@ -158,6 +158,29 @@ public sealed class DispatchTests
     }
 
     [Theory, BothDatabases]
+    public async Task Passes_run_side_by_side_send_every_message_exactly_once(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider, services => services.Configure<DispatchOptions>(o => o.BatchSize = 7));
+        var org = await app.Seed.OrganizationAsync();
+        var campaignId = await CampaignAsync(app, org);
+        for (var i = 0; i < 60; i++)
+        {
+            await QueueAsync(app, org, await ContactAsync(app, org, campaignId, $"+1212456{i:0000}"));
+        }
+
+        var (passes, claimed) = await DispatchWorker.DrainAsync(app.Services.GetRequiredService<MessageDispatcher>(), 3, Ct);
+        var submissions = await app.WithDbAsync(db => db.MessageStatusChanges.IgnoreQueryFilters()
+            .Where(c => c.Status == MessageStatus.Submitted).GroupBy(c => c.MessageId).Select(g => g.Count()).ToListAsync(Ct));
+        var providerIds = await app.Seed.CountAsync(db => db.Messages.IgnoreQueryFilters().Where(m => m.ProviderMessageId != null).Select(m => m.ProviderMessageId).Distinct());
+
+        Assert.Equal(60, claimed);
+        Assert.InRange(passes, 9, 60); // 60 messages in batches of at most 7
+        Assert.Equal(60, submissions.Count);
+        Assert.All(submissions, count => Assert.Equal(1, count));
+        Assert.Equal(60, providerIds);
+    }
+
+    [Theory, BothDatabases]
     public async Task The_organizations_messages_per_second_limit_holds_the_rest_for_the_next_second(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);

@@ -11,7 +11,10 @@ public sealed class DispatchOptions
     /// <summary>Messages claimed per pass.</summary>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>Provider calls in flight at once per instance.</summary>
+    /// <summary>Dispatch passes run side by side on each instance (each claims its own batch).</summary>
+    public int Passes { get; set; } = 2;
+
+    /// <summary>Provider calls in flight at once per pass.</summary>
     public int Concurrency { get; set; } = 16;
 
     /// <summary>How long one provider call may take before its outcome is declared unknown.</summary>

@@ -20,9 +20,7 @@ public sealed class DispatchWorker(MessageDispatcher dispatcher, Reconciler reco
         {
             try
             {
-                while (await dispatcher.RunOnceAsync(stoppingToken) > 0)
-                {
-                }
+                await DrainAsync(dispatcher, options.Value.Passes, stoppingToken);
 
                 if (clock.GetUtcNow() - lastReconcile >= ReconcileEvery)
                 {
@@ -41,6 +39,27 @@ public sealed class DispatchWorker(MessageDispatcher dispatcher, Reconciler reco
 
             await signal.WaitAsync(options.Value.IdleDelay, stoppingToken);
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="passes"/> dispatch loops side by side until none claims anything. Claims are exclusive (as
+    /// between instances), so each loop sends its own messages; one pass is sequential (claim, read, send, record), and
+    /// while one waits on the database's write lock or the provider another has the CPU.
+    /// </summary>
+    /// <returns>How many passes claimed something, and how many messages they claimed.</returns>
+    public static async Task<(int Passes, int Claimed)> DrainAsync(MessageDispatcher dispatcher, int passes, CancellationToken ct)
+    {
+        var (ran, claimed) = (0, 0);
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, passes)).Select(async _ =>
+        {
+            int n;
+            while ((n = await dispatcher.RunOnceAsync(ct)) > 0)
+            {
+                Interlocked.Increment(ref ran);
+                Interlocked.Add(ref claimed, n);
+            }
+        }));
+        return (ran, claimed);
     }
 }
 
