@@ -11,6 +11,14 @@ public sealed class ContactsOptions
     [Range(1024, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 1024L * 1024 * 1024;
 
+    /// <summary>
+    /// Rows an import writes per transaction (default 50,000). Each batch's contacts stay in memory until it commits,
+    /// so a smaller batch lowers the server's peak memory during a large upload; each commit costs a WAL checkpoint on
+    /// SQLite, so it also makes the upload slower (figures in BENCHMARKS.md).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ImportBatchSize { get; set; } = Uploads.ContactImporter.DefaultBatchSize;
+
     /// <summary>Whether this instance runs the import worker (on by default; an instance may leave imports to others).</summary>
     public bool RunImportWorker { get; set; } = true;
 }

@@ -170,7 +170,11 @@ public sealed class ContactImportTests
         var crashing = new CrashingWriter();
         await using var app = await ChorusApp.StartAsync(provider, services =>
         {
-            services.Configure<ContactsOptions>(o => o.RunImportWorker = false);
+            services.Configure<ContactsOptions>(o =>
+            {
+                o.RunImportWorker = false;
+                o.ImportBatchSize = 3;
+            });
             services.AddSingleton<ContactBulkWriter>(sp => crashing.Wrap(sp));
         });
         var (org, campaignId) = await CampaignWithOptOutAsync(app);
@@ -178,12 +182,12 @@ public sealed class ContactImportTests
         var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
 
         crashing.FailOnCall = 2; // the second write: rows 7–9
-        await Assert.ThrowsAsync<OperationCanceledException>(() => ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken, batchSize: 3));
+        await Assert.ThrowsAsync<OperationCanceledException>(() => ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken));
         var midway = await WaitForStatusAsync(app, accepted.Id);
         crashing.FailOnCall = 0;
-        var tooEarly = await ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken, batchSize: 3);
+        var tooEarly = await ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken);
         app.Clock.Advance(ContactImportWorker.StaleAfter + TimeSpan.FromSeconds(1));
-        var resumed = await ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken, batchSize: 3);
+        var resumed = await ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken);
         var done = await WaitForAsync(org, accepted.Id);
 
         // Batches of 3: the first wrote contacts, the second held only bad rows (no write), the third died writing.

@@ -42,7 +42,7 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
     }
 
     /// <summary>Claims and runs one import, if any is waiting. Returns whether it found one. Tests call it directly.</summary>
-    public static async Task<bool> RunOnceAsync(IServiceScopeFactory scopes, CancellationToken ct, int? batchSize = null)
+    public static async Task<bool> RunOnceAsync(IServiceScopeFactory scopes, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -74,7 +74,7 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
 
         var importer = new ContactImporter(db, scope.ServiceProvider.GetRequiredService<ContactBulkWriter>(), clock, scope.ServiceProvider.GetRequiredService<ILogger<ContactImporter>>())
         {
-            BatchSize = batchSize ?? ContactImporter.DefaultBatchSize,
+            BatchSize = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ContactsOptions>>().Value.ImportBatchSize,
         };
         try
         {
