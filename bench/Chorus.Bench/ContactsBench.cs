@@ -27,7 +27,7 @@ internal static class ContactsBench
         var rows = int.Parse(args.SkipWhile(a => a != "--rows").Skip(1).FirstOrDefault() ?? "1000000", CultureInfo.InvariantCulture);
         var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
         var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("chorus-bench-").FullName, "bench.db")}";
+        var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
         await using (AppDbContext db = provider == DatabaseProvider.Sqlite
             ? new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance).Options, new CurrentOrganization())
             : new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(connectionString).Options, new CurrentOrganization()))

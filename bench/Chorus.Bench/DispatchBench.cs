@@ -28,7 +28,7 @@ internal static class DispatchBench
         var parallelPasses = BenchProgram.Arg(args, "--passes", new DispatchOptions().Passes);
         var postgres = BenchProgram.ArgText(args, "--postgres");
         var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("chorus-bench-").FullName, "bench.db")}";
+        var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
 
         await BenchProgram.MigrateAsync(provider, connectionString);
         await using var app = new BenchApp(provider, connectionString, new Dictionary<string, string>

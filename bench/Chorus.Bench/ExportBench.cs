@@ -22,7 +22,7 @@ internal static class ExportBench
     public static async Task RunAsync(string[] args, TextWriter output)
     {
         var count = int.Parse(args.SkipWhile(a => a != "--contacts").Skip(1).FirstOrDefault() ?? "1000000", CultureInfo.InvariantCulture);
-        var folder = Directory.CreateTempSubdirectory("chorus-bench-").FullName;
+        var folder = BenchProgram.TempFolder();
         var connectionString = $"Data Source={Path.Combine(folder, "bench.db")}";
         await using (AppDbContext db = new SqliteAppDbContext(
             new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance).Options, new CurrentOrganization()))

@@ -33,7 +33,7 @@ internal static class InboundBench
         var contactCount = BenchProgram.Arg(args, "--contacts", 10_000);
         var postgres = BenchProgram.ArgText(args, "--postgres");
         var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("chorus-bench-").FullName, "bench.db")}";
+        var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
 
         await BenchProgram.MigrateAsync(provider, connectionString);
         // The simulator's network would post status callbacks for the STOP/HELP answers the dispatcher sends; keep

@@ -32,7 +32,7 @@ internal static class SendBench
         var contacts = BenchProgram.Arg(args, "--contacts", 100_000);
         var postgres = BenchProgram.ArgText(args, "--postgres");
         var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("chorus-bench-").FullName, "bench.db")}";
+        var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
 
         await BenchProgram.MigrateAsync(provider, connectionString);
         await using var app = new BenchApp(provider, connectionString, new Dictionary<string, string>
