@@ -28,12 +28,7 @@ internal static class ContactsBench
         var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
         var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
         var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
-        await using (AppDbContext db = provider == DatabaseProvider.Sqlite
-            ? new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance).Options, new CurrentOrganization())
-            : new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(connectionString).Options, new CurrentOrganization()))
-        {
-            await db.Database.MigrateAsync();
-        }
+        await BenchProgram.MigrateAsync(provider, connectionString);
 
         // Seeding and the floor run in this process; the server under test runs in its own, so its memory is its own.
         await using var app = new BenchApp(provider, connectionString, workers: false);

@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using Chorus.Features.Campaigns;
 using Chorus.Infrastructure.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Chorus.Bench;
@@ -24,11 +23,7 @@ internal static class ExportBench
         var count = int.Parse(args.SkipWhile(a => a != "--contacts").Skip(1).FirstOrDefault() ?? "1000000", CultureInfo.InvariantCulture);
         var folder = BenchProgram.TempFolder();
         var connectionString = $"Data Source={Path.Combine(folder, "bench.db")}";
-        await using (AppDbContext db = new SqliteAppDbContext(
-            new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance).Options, new CurrentOrganization()))
-        {
-            await db.Database.MigrateAsync();
-        }
+        await BenchProgram.MigrateAsync(DatabaseProvider.Sqlite, connectionString);
 
         var exports = new Dictionary<string, string> { ["Chorus:Exports:Directory"] = Path.Combine(folder, "exports") };
         BenchOrganization org;

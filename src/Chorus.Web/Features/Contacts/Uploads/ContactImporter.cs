@@ -32,7 +32,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         var normalizer = new PhoneNumberNormalizer(new PhoneNumberNormalizerOptions { DefaultRegion = settings.DefaultRegion });
         var locations = new ImportLocationCache(settings.DefaultTimeZone);
 
-        await using var connection = await writer.BeginImportAsync(db, ct);
+        await using var importConnection = await writer.BeginImportAsync(db, ct); // held open, with its page cache, until the import ends
         await using var stream = new ImportChunkStream(db, import.Id);
         var opened = await ContactCsvReader.OpenAsync(stream, import.MappingJson, cancellationToken: ct);
         if (!opened.Succeeded)
