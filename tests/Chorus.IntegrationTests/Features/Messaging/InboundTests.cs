@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Chorus.Features.Contacts;
 using Chorus.Features.Messaging;
 using Chorus.Features.Messaging.Events;
+using Chorus.Features.Messaging.Inbound;
+using Chorus.Features.Messaging.Providers;
 using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Data;
 using Chorus.IntegrationTests.Infrastructure;
@@ -181,6 +185,56 @@ public sealed class InboundTests
         Assert.Single(messages, m => m.Kind == MessageKind.OptInConfirmation);
         var help = Assert.Single(messages, m => m.Kind == MessageKind.Help);
         Assert.Contains("Reply STOP", help.Body, StringComparison.Ordinal);
+    }
+
+    [Theory, BothDatabases]
+    public async Task Texts_that_arrive_together_are_saved_together_and_one_number_is_applied_in_the_order_it_wrote(DatabaseProvider provider)
+    {
+        var (app, org, _, _) = await TextedContactAsync(provider);
+        await using var _ = app;
+        var processor = app.Services.GetRequiredService<InboundProcessor>();
+        var (entry, _) = await app.WithDbAsync(db => app.Services.GetRequiredService<MessagingSettingsCache>().GetAsync(db, org.Slug, fresh: true, Ct));
+        var sizes = new ConcurrentBag<int>();
+        using var listener = BatchSizeListener(app, sizes);
+        var strangers = Enumerable.Range(0, 30).Select(i => new TwilioWebhook.Inbound($"SMs{i}", $"+1312555{i:D4}", OurNumber, "who is this?", 0)).ToList();
+        List<TwilioWebhook.Inbound> texts =
+        [
+            new("SMstop", Voter, OurNumber, "STOP", 0),
+            .. strangers,
+            new("SMstart", Voter, OurNumber, "START", 0),
+            strangers[0], // the provider delivers it again
+        ];
+
+        // Queued in this order before any is saved: the first save takes one, the next takes what queued meanwhile.
+        var outcomes = await Task.WhenAll(texts.Select(t => processor.ReceiveAsync(new InboundProcessor.Arrival(entry!, "simulator", t))));
+        var stored = await app.Seed.CountAsync(db => db.Messages.IgnoreQueryFilters().Where(m => m.OrganizationId == org.Id && m.Direction == MessageDirection.Inbound));
+        var confirmations = (await MessagesAsync(app, org.Id)).Where(m => m.Kind is MessageKind.OptOutConfirmation or MessageKind.OptInConfirmation).Select(m => m.Kind).ToList();
+
+        Assert.Equal([.. Enumerable.Repeat(InboundOutcome.Stored, 32), InboundOutcome.Duplicate], outcomes);
+        Assert.Equal(32, stored);
+        Assert.False(await OptedOutAsync(app, org, Voter)); // START came after STOP, and was applied after it
+        Assert.Equal([MessageKind.OptOutConfirmation, MessageKind.OptInConfirmation], confirmations.Order());
+        Assert.Contains(sizes, size => size > 1);
+        Assert.Equal(33, sizes.Sum() + 1); // every text saved once, by one transaction or another; the duplicate by none
+    }
+
+    /// <summary>Hears the inbound batch sizes of <paramref name="app"/> alone (other tests' apps run in parallel).</summary>
+    private static MeterListener BatchSizeListener(ChorusApp app, ConcurrentBag<int> sizes)
+    {
+        var factory = app.Services.GetRequiredService<IMeterFactory>();
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == factory && instrument.Name == InboundProcessor.BatchSizeInstrument)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, _, _) => sizes.Add(size));
+        listener.Start();
+        return listener;
     }
 
     [Theory, BothDatabases]

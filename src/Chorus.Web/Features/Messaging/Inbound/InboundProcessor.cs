@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns.Templates;
 using Chorus.Features.Contacts;
@@ -24,54 +26,208 @@ public enum InboundOutcome
 /// (DOMAIN.md decisions 2–4) in the same transaction, and tells live screens. A sender nobody texted lands in the
 /// unmatched inbox, never dropped.
 /// </summary>
-public sealed class InboundProcessor(IMessageEvents events, OutboxSignal outbox, TimeProvider clock, ILogger<InboundProcessor> logger)
+/// <remarks>
+/// <para>
+/// Group commit: webhooks that arrive while a save is under way wait in a queue, and the next save takes them all, in
+/// one transaction (one conversation look-up for the whole batch, one audit-chain lock, one commit). Each webhook is
+/// still answered only after its own message is committed, so nothing acknowledged can be lost, and a webhook that
+/// arrives alone is saved alone at once. Under 32 concurrent webhooks, one save per webhook spent most of each
+/// webhook's 4 ms of CPU on the transaction around it (BENCHMARKS.md, inbound).
+/// </para>
+/// <para>
+/// A batch holds one organization and at most one text per sender, so texts from one number are applied in the
+/// order they arrived (a START right after a STOP finds the opt-out it lifts). When a batch cannot be saved (a
+/// provider's retry of a text already stored, a concurrent opt-out of the same number), each of its texts is saved on
+/// its own, with the retries below. No background service: whoever finds the queue idle starts draining it.
+/// </para>
+/// </remarks>
+public sealed class InboundProcessor(
+    IServiceScopeFactory scopes, IMessageEvents events, OutboxSignal outbox, TimeProvider clock, IMeterFactory meters, ILogger<InboundProcessor> logger)
 {
     private const int MaxAttempts = 6;
 
-    public async Task<InboundOutcome> ReceiveAsync(
-        AppDbContext db, MessagingSettings settings, string organizationName, KeywordRules rules, string provider, TwilioWebhook.Inbound inbound,
-        CancellationToken ct)
+    /// <summary>The name of the histogram of texts saved per transaction (meter <c>Chorus</c>, exported with the others).</summary>
+    public const string BatchSizeInstrument = "chorus.inbound.batch_size";
+
+    private readonly Histogram<int> _batchSizes = meters.Create("Chorus").CreateHistogram<int>(
+        BatchSizeInstrument, unit: "{text}", description: "Inbound texts saved in one transaction");
+
+    /// <summary>The most texts saved in one transaction.</summary>
+    public const int MaxBatch = 256;
+
+    private readonly ConcurrentQueue<Waiting> _queue = new();
+    private int _draining;
+
+    /// <summary>A verified webhook's text, for the organization it was sent to.</summary>
+    public sealed record Arrival(MessagingSettingsCache.Entry Organization, string Provider, TwilioWebhook.Inbound Inbound);
+
+    private sealed record Waiting(Arrival Arrival, TaskCompletionSource<InboundOutcome> Done);
+
+    /// <summary>Completes once the text is committed (or was stored before); faults when it could not be stored.</summary>
+    public Task<InboundOutcome> ReceiveAsync(Arrival arrival)
     {
+        var waiting = new Waiting(arrival, new TaskCompletionSource<InboundOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _queue.Enqueue(waiting);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            _ = Task.Run(DrainAsync);
+        }
+
+        return waiting.Done.Task;
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            while (TakeBatch() is { Count: > 0 } batch)
+            {
+                await SaveAsync(batch);
+            }
+
+            // A webhook queued after the last look but before this release found the queue being drained and left it
+            // to us: look once more after letting go.
+            Volatile.Write(ref _draining, 0);
+            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The longest run at the head of the queue with one organization and no sender twice.</summary>
+    private List<Waiting> TakeBatch()
+    {
+        var batch = new List<Waiting>();
+        var senders = new HashSet<string>(StringComparer.Ordinal);
+        while (batch.Count < MaxBatch && _queue.TryPeek(out var next)
+            && (batch.Count == 0 || next.Arrival.Organization.OrganizationId == batch[0].Arrival.Organization.OrganizationId)
+            && senders.Add(next.Arrival.Inbound.From))
+        {
+            _queue.TryDequeue(out _);
+            batch.Add(next);
+        }
+
+        return batch;
+    }
+
+    private async Task SaveAsync(List<Waiting> batch)
+    {
+        if (batch.Count > 1)
+        {
+            try
+            {
+                await SaveTogetherAsync(batch);
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogDebug(ex, "A batch of {Count} inbound texts could not be saved together; saving each on its own", batch.Count);
+            }
+        }
+
+        foreach (var waiting in batch)
+        {
+            try
+            {
+                waiting.Done.TrySetResult(await SaveAloneAsync(waiting.Arrival));
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Inbound {Sid} could not be stored", waiting.Arrival.Inbound.ProviderMessageId);
+                waiting.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task SaveTogetherAsync(List<Waiting> batch)
+    {
+        var organization = batch[0].Arrival.Organization;
+        await using var scope = Scope(organization, out var db);
+        var froms = batch.Select(w => w.Arrival.Inbound.From).ToList();
+        var texted = (await db.Contacts.IgnoreQueryFilters()
+            .Where(c => c.OrganizationId == organization.OrganizationId && froms.Contains(c.PhoneE164) && c.ConversationStatus != ConversationStatus.NotContacted)
+            .ToListAsync()).ToLookup(c => c.PhoneE164, StringComparer.Ordinal);
+        var staged = new List<(Message Message, bool Queued, KeywordKind Keyword)>(batch.Count);
+        foreach (var waiting in batch)
+        {
+            var inbound = waiting.Arrival.Inbound;
+            var candidates = texted[inbound.From];
+            var contact = candidates.Where(c => c.SenderNumber == inbound.To).MaxBy(c => c.LastMessageUtc) ?? candidates.MaxBy(c => c.LastMessageUtc);
+            staged.Add(await StageAsync(db, organization, waiting.Arrival.Provider, inbound, contact, CancellationToken.None));
+        }
+
+        await db.SaveChangesAsync();
+        _batchSizes.Record(batch.Count);
+        await AfterCommitAsync(organization, staged);
+        foreach (var waiting in batch)
+        {
+            waiting.Done.TrySetResult(InboundOutcome.Stored);
+        }
+    }
+
+    private async Task<InboundOutcome> SaveAloneAsync(Arrival arrival)
+    {
+        var (organization, provider, inbound) = arrival;
+        await using var scope = Scope(organization, out var db);
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
             // The first attempt skips the look-up: the unique index on (OrganizationId, ProviderMessageId) refuses a
             // copy that was stored before, that save rolls back whole (opt-out included), and the retry finds it here.
-            if (attempt > 1 && await db.Messages.IgnoreQueryFilters().AnyAsync(m => m.OrganizationId == settings.OrganizationId && m.ProviderMessageId == inbound.ProviderMessageId, ct))
+            if (attempt > 1 && await db.Messages.IgnoreQueryFilters().AnyAsync(m => m.OrganizationId == organization.OrganizationId && m.ProviderMessageId == inbound.ProviderMessageId))
             {
                 return InboundOutcome.Duplicate;
             }
 
-            var (message, queued, keyword) = await StageAsync(db, settings, organizationName, rules, provider, inbound, ct);
+            var contact = await FindConversationAsync(db, organization.OrganizationId, inbound.From, inbound.To, CancellationToken.None);
+            var staged = await StageAsync(db, organization, provider, inbound, contact, CancellationToken.None);
             try
             {
-                await db.SaveChangesAsync(ct);
+                await db.SaveChangesAsync();
             }
             catch (DbUpdateException ex) when (attempt < MaxAttempts)
             {
                 // A concurrent copy of this webhook (or a concurrent opt-out of this number) won the race: look again.
                 logger.LogDebug(ex, "Inbound {Sid} collided with a concurrent save (attempt {Attempt})", inbound.ProviderMessageId, attempt);
-                await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt));
                 continue;
             }
 
-            if (queued)
-            {
-                outbox.Notify();
-            }
-
-            await events.PublishAsync(new MessageEvent(settings.OrganizationId, keyword == KeywordKind.OptOut ? "opt-out" : "inbound", message.Id, message.ContactId, message.TexterUserId), ct);
+            _batchSizes.Record(1);
+            await AfterCommitAsync(organization, [staged]);
             return InboundOutcome.Stored;
         }
     }
 
-    private async Task<(Message Message, bool Queued, KeywordKind Keyword)> StageAsync(
-        AppDbContext db, MessagingSettings settings, string organizationName, KeywordRules rules, string provider, TwilioWebhook.Inbound inbound,
-        CancellationToken ct)
+    /// <summary>A unit of work for <paramref name="organization"/>, as a request for it would have.</summary>
+    private AsyncServiceScope Scope(MessagingSettingsCache.Entry organization, out AppDbContext db)
     {
+        var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentOrganization>().Set(organization.OrganizationId, organization.Slug, null);
+        db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return scope;
+    }
+
+    private async Task AfterCommitAsync(MessagingSettingsCache.Entry organization, List<(Message Message, bool Queued, KeywordKind Keyword)> staged)
+    {
+        if (staged.Any(s => s.Queued))
+        {
+            outbox.Notify();
+        }
+
+        foreach (var (message, _, keyword) in staged)
+        {
+            await events.PublishAsync(new MessageEvent(organization.OrganizationId, keyword == KeywordKind.OptOut ? "opt-out" : "inbound", message.Id, message.ContactId, message.TexterUserId), CancellationToken.None);
+        }
+    }
+
+    private async Task<(Message Message, bool Queued, KeywordKind Keyword)> StageAsync(
+        AppDbContext db, MessagingSettingsCache.Entry organization, string provider, TwilioWebhook.Inbound inbound, Contact? contact, CancellationToken ct)
+    {
+        var (settings, organizationName, rules) = (organization.Settings, organization.OrganizationName, organization.Rules);
         var organizationId = settings.OrganizationId;
         var now = clock.GetUtcNow().UtcDateTime;
-        var contact = await FindConversationAsync(db, organizationId, inbound.From, inbound.To, ct);
         var count = SegmentCounter.Count(inbound.Body);
         var message = new Message
         {

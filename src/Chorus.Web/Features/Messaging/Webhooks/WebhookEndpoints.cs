@@ -52,7 +52,8 @@ public static class WebhookEndpoints
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The webhook is missing what an inbound message needs.", detail: error);
         }
 
-        await processor.ReceiveAsync(db, verified.Settings, verified.Organization.OrganizationName, verified.Organization.Rules, provider, inbound, ct);
+        // Answered only once the text is committed (with others that arrived meanwhile): a 200 means it is stored.
+        await processor.ReceiveAsync(new InboundProcessor.Arrival(verified.Organization, provider, inbound)).WaitAsync(ct);
         return Results.Content(EmptyTwiml, "text/xml");
     }
 
