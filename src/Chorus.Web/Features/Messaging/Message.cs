@@ -140,6 +140,9 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
 
         // The outbox: what the dispatcher claims next.
         builder.HasIndex(m => new { m.Status, m.NotBeforeUtc });
+        // A pass reads back the batch it claimed by its token: without this, every pass scanned the whole table.
+        // Partial: only messages in flight carry a token, so it stays a few batches small.
+        builder.HasIndex(m => m.ClaimToken).HasFilter("\"ClaimToken\" IS NOT NULL").HasDatabaseName("IX_Messages_Claimed");
         builder.HasIndex(m => new { m.OrganizationId, m.Phone, m.CreatedUtc });
         builder.HasIndex(m => new { m.ContactId, m.CreatedUtc });
         // Recent activity (who is texting now) and time-ranged reports.

@@ -1143,6 +1143,10 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("ActionId")
                         .IsUnique();
 
+                    b.HasIndex("ClaimToken")
+                        .HasDatabaseName("IX_Messages_Claimed")
+                        .HasFilter("\"ClaimToken\" IS NOT NULL");
+
                     b.HasIndex("ContactId")
                         .IsUnique()
                         .HasDatabaseName("IX_Messages_OneInitialPerContact")
