@@ -216,6 +216,8 @@ public sealed class InboundTests
         Assert.Equal([MessageKind.OptOutConfirmation, MessageKind.OptInConfirmation], confirmations.Order());
         Assert.Contains(sizes, size => size > 1);
         Assert.Equal(33, sizes.Sum() + 1); // every text saved once, by one transaction or another; the duplicate by none
+        using var client = app.CreateClient();
+        Assert.Contains("chorus_inbound_batch_size", await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct), StringComparison.Ordinal);
     }
 
     /// <summary>Hears the inbound batch sizes of <paramref name="app"/> alone (other tests' apps run in parallel).</summary>
