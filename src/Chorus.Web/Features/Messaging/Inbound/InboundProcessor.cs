@@ -82,7 +82,19 @@ public sealed class InboundProcessor(
         {
             while (TakeBatch() is { Count: > 0 } batch)
             {
-                await SaveAsync(batch);
+                try
+                {
+                    await SaveAsync(batch);
+                }
+                catch (Exception ex)
+                {
+                    // SaveAsync answers every text itself; this only keeps a surprise from leaving the queue marked
+                    // as drained by nobody, which would leave every later webhook waiting.
+                    foreach (var waiting in batch)
+                    {
+                        waiting.Done.TrySetException(ex);
+                    }
+                }
             }
 
             // A webhook queued after the last look but before this release found the queue being drained and left it
