@@ -87,7 +87,7 @@ internal static class BenchProgram
         var concurrency = Arg(args, "--concurrency", 32);
         var postgres = ArgText(args, "--postgres");
         var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
+        var connectionString = postgres ?? $"Data Source={Path.Combine(TempFolder(), "bench.db")}";
 
         await MigrateAsync(provider, connectionString);
         await using var app = new BenchApp(provider, connectionString);

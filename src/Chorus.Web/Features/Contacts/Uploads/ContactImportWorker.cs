@@ -1,5 +1,6 @@
 using Chorus.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Chorus.Features.Contacts.Uploads;
 
@@ -74,7 +75,7 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
 
         var importer = new ContactImporter(db, scope.ServiceProvider.GetRequiredService<ContactBulkWriter>(), clock, scope.ServiceProvider.GetRequiredService<ILogger<ContactImporter>>())
         {
-            BatchSize = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ContactsOptions>>().Value.ImportBatchSize,
+            BatchSize = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value.ImportBatchSize,
         };
         try
         {

@@ -151,7 +151,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
         // The batch's rows (50,000 by default) lived until this commit, long enough to reach generation 2, which the
         // GC collects only when its own budget says so: without this, the dead rows of two or three batches stayed
-        // resident beside the next one and a 1M-row upload peaked at 579–595 MB; with it, 448–463 MB, no slower
+        // resident beside the next one and a 1M-row upload peaked at 622 MB; with it, 442–454 MB, no slower
         // (BENCHMARKS.md). One full collection per batch: about 20 for a million rows.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true);
     }
