@@ -198,6 +198,40 @@ public sealed class ContactImportTests
         Assert.Equal(4, await app.Seed.CountAsync(db => db.ImportRejections.Where(r => r.ImportId == accepted.Id)));
     }
 
+    [Theory, BothDatabases]
+    public async Task A_crash_after_part_of_a_batch_was_written_leaves_none_of_that_batch_and_the_resumed_import_counts_every_row_once(DatabaseProvider provider)
+    {
+        var crashing = new CrashingWriter { RowsPerWriteOverride = 1 };
+        await using var app = await ChorusApp.StartAsync(provider, services =>
+        {
+            services.Configure<ContactsOptions>(o =>
+            {
+                o.RunImportWorker = false;
+                o.ImportBatchSize = 4;
+            });
+            services.AddSingleton<ContactBulkWriter>(sp => crashing.Wrap(sp));
+        });
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
+
+        // Batches of 4 rows, one contact per write: Ana, Ben (rows 1–4); Gu, a duplicate (rows 5–8); then the
+        // multi-line row is written and Jo's write dies: the multi-line row, written in that batch's transaction,
+        // must not survive.
+        crashing.FailOnCall = 5;
+        await Assert.ThrowsAsync<OperationCanceledException>(() => ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken));
+        var midway = await WaitForStatusAsync(app, accepted.Id);
+        var contactsMidway = await app.Seed.CountAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId));
+        crashing.FailOnCall = 0;
+        app.Clock.Advance(ContactImportWorker.StaleAfter + TimeSpan.FromSeconds(1));
+        Assert.True(await ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken));
+        var done = await WaitForAsync(org, accepted.Id);
+
+        Assert.Equal((ImportStatus.Running, 8L, 2), (midway.Item1, midway.Item2, contactsMidway));
+        Assert.Equal(("completed", 10L, 4L, 4L, 1L, 1L), (done.Status, done.RowsRead, done.Imported, done.Invalid, done.Duplicates, done.OptedOut));
+        Assert.Equal(4, await app.Seed.CountAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId)));
+    }
+
     private static Task<(ImportStatus, long)> WaitForStatusAsync(ChorusApp app, Guid importId) =>
         app.WithDbAsync(db => db.ContactImports.IgnoreQueryFilters().Where(i => i.Id == importId).Select(i => new ValueTuple<ImportStatus, long>(i.Status, i.RowsRead)).SingleAsync());
 
@@ -241,6 +275,10 @@ public sealed class ContactImportTests
         public ContactBulkWriter? Inner { get; set; }
 
         public int FailOnCall { get; set; }
+
+        public int? RowsPerWriteOverride { get; init; }
+
+        public override int RowsPerWrite => RowsPerWriteOverride ?? Inner!.RowsPerWrite;
 
         public CrashingWriter Wrap(IServiceProvider services)
         {

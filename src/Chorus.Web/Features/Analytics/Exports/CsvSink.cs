@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Chorus.Infrastructure.Hosting;
 using Chorus.Infrastructure.Http;
 
 namespace Chorus.Features.Analytics.Exports;
@@ -12,18 +13,7 @@ public sealed class CsvSink(TextWriter writer, int pageSize, Func<int, Cancellat
 {
     private readonly StringBuilder _line = new(512);
     private int _cells;
-    private long _allocatedAtLastCollection = GC.GetTotalAllocatedBytes();
-
-    /// <summary>
-    /// Garbage an export may leave behind before it asks for a collection of the young generations (0 and 1). An export
-    /// allocates about 200 MB/s of short-lived rows and cells, and the GC sizes its young generations from the CPU's
-    /// last-level cache: on a VM that reports a 260 MiB L3 it let tens of megabytes of garbage build up between
-    /// collections and kept them resident, which put a 1M-contact export at 294–311 MB against a 300 MB target. The
-    /// runtime's own cap (<c>GCgen0size</c>) is read only from the environment, so the export bounds its garbage
-    /// itself. Generation 1 too: a page's rows outlive a gen-0 collection that lands mid-page and pile up there.
-    /// Measured (BENCHMARKS.md): peak 240–244 MB, no slower; a gen-0-only collection every 16 MB gave 261–293 MB.
-    /// </summary>
-    public const long GarbageBetweenCollections = 8 * 1024 * 1024;
+    private readonly GarbageBound _garbage = new(); // an export allocates about 200 MB/s of short-lived rows and cells
 
     /// <summary>Rows to read per database round trip.</summary>
     public int PageSize { get; } = pageSize;
@@ -61,13 +51,7 @@ public sealed class CsvSink(TextWriter writer, int pageSize, Func<int, Cancellat
     /// <summary>Reports a written page of <paramref name="rows"/> rows (progress, heartbeat).</summary>
     public Task PageWrittenAsync(int rows, CancellationToken ct)
     {
-        var allocated = GC.GetTotalAllocatedBytes();
-        if (allocated - _allocatedAtLastCollection >= GarbageBetweenCollections)
-        {
-            GC.Collect(1, GCCollectionMode.Forced, blocking: true);
-            _allocatedAtLastCollection = allocated;
-        }
-
+        _garbage.Check();
         return pageWritten(rows, ct);
     }
 

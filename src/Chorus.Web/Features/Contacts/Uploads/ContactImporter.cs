@@ -4,15 +4,18 @@ using Chorus.Features.Audit;
 using Chorus.Features.Contacts.Phones;
 using Chorus.Features.Contacts.Uploads.Parsing;
 using Chorus.Infrastructure.Data;
+using Chorus.Infrastructure.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Chorus.Features.Contacts.Uploads;
 
 /// <summary>
 /// Works through one stored upload: parses it (streaming), normalizes each phone, keeps opted-out numbers out,
 /// resolves each contact's time zone once, and writes batches through the provider's <see cref="ContactBulkWriter"/>.
-/// Each batch commits together with the import's counters and its position in the file, so a restart resumes after
-/// the last committed batch and nothing is counted twice.
+/// Each batch is one transaction, committed together with the import's counters and its position in the file, so a
+/// restart resumes after the last committed batch and nothing is counted twice. Within a batch, contacts go to the
+/// writer as they are settled, <see cref="ContactBulkWriter.RowsPerWrite"/> at a time.
 /// </summary>
 public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, TimeProvider clock, ILogger<ContactImporter> logger)
 {
@@ -43,7 +46,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
         await using var reader = opened.Reader!;
         var customKeys = reader.Mapping.CustomFields.Select(c => c.CustomFieldKey!).ToArray();
-        var batch = new Batch();
+        await using var batch = new Batch();
         var alreadySettled = import.RowsRead; // captured: the counter moves as batches commit
         long skipped = 0;
         ContactCsvReadStatus status;
@@ -57,6 +60,11 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
             }
 
             Settle(reader.Current, import, normalizer, optedOut, locations, customKeys, batch);
+            if (batch.Contacts.Count >= writer.RowsPerWrite)
+            {
+                await WriteAsync(batch, ct);
+            }
+
             if (batch.Rows >= BatchSize)
             {
                 await FlushAsync(import, batch, stream.Position, ct);
@@ -128,16 +136,15 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
             return;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var inserted = batch.Contacts.Count > 0 ? await writer.InsertAsync(db, batch.Contacts, ct) : 0;
+        await WriteAsync(batch, ct);
         if (batch.Rejections.Count > 0)
         {
             await writer.InsertRejectionsAsync(db, batch.Rejections, ct);
         }
 
-        import.Imported += inserted;
-        CampaignCounters.Add(db, import.CampaignId, CounterKeys.Contacts, inserted);
-        import.Duplicates += batch.Contacts.Count - inserted;
+        import.Imported += batch.Inserted;
+        CampaignCounters.Add(db, import.CampaignId, CounterKeys.Contacts, batch.Inserted);
+        import.Duplicates += batch.Written - batch.Inserted;
         import.Invalid += batch.Rejections.Count;
         import.OptedOut += batch.OptedOut;
         import.RowsRead += batch.Rows;
@@ -146,15 +153,32 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
         // ClaimToken is a concurrency token: if another worker took this import over, this save fails and rolls back.
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        batch.Clear();
+        await batch.Transaction!.CommitAsync(ct);
+        await batch.ClearAsync();
 
-        // The batch's rows (50,000 by default) lived until this commit, long enough to reach generation 2, which the
-        // GC collects only when its own budget says so: without this, the dead rows of two or three batches stayed
-        // resident beside the next one and a 1M-row upload peaked at 622 MB; with it, 442–454 MB, no slower
-        // (BENCHMARKS.md). One full collection per batch: about 20 for a million rows.
+        // What a batch kept until its commit (its rejections; on PostgreSQL its contacts, buffered for one COPY) lived long
+        // enough to reach generation 2, which the GC collects only when its own budget says so, so the dead rows of
+        // earlier batches stayed resident beside the next one. One full collection per batch, about 20 for a million
+        // rows: on SQLite, 346–349 MB peak and 31–35 s against 354–358 MB and 37–38 s without (BENCHMARKS.md).
         GC.Collect(2, GCCollectionMode.Forced, blocking: true);
     }
+
+    /// <summary>Hands the settled contacts to the writer, in the batch's transaction (begun by the first write).</summary>
+    private async Task WriteAsync(Batch batch, CancellationToken ct)
+    {
+        batch.Transaction ??= await db.Database.BeginTransactionAsync(ct);
+        if (batch.Contacts.Count == 0)
+        {
+            return;
+        }
+
+        batch.Inserted += await writer.InsertAsync(db, batch.Contacts, ct);
+        batch.Written += batch.Contacts.Count;
+        batch.Contacts.Clear();
+        _garbage.Check();
+    }
+
+    private readonly GarbageBound _garbage = new(); // settling a row allocates ~1 KB that is dead once it is written
 
     private async Task CompleteAsync(ContactImport import, string[] customKeys, CancellationToken ct)
     {
@@ -221,22 +245,42 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         return System.Text.Encoding.UTF8.GetString(_json.WrittenSpan);
     }
 
-    private sealed class Batch
+    /// <summary>One batch's transaction, its settled contacts not yet written, its rejections and its counts.</summary>
+    private sealed class Batch : IAsyncDisposable
     {
+        public IDbContextTransaction? Transaction { get; set; }
         public List<Contact> Contacts { get; } = [];
         public List<ImportRejection> Rejections { get; } = [];
         public int Rows { get; set; }
         public int OptedOut { get; set; }
 
+        /// <summary>Contacts handed to the writer, and how many of them it inserted (the rest are duplicates).</summary>
+        public int Written { get; set; }
+
+        public int Inserted { get; set; }
+
         public void Reject(Guid importId, ContactCsvRow row, string reason) =>
             Rejections.Add(new ImportRejection { ImportId = importId, LineNumber = row.LineNumber, Reason = reason.Length > 300 ? reason[..300] : reason, RawRecord = row.RawRecord.ToString() });
 
-        public void Clear()
+        public async Task ClearAsync()
         {
+            await DisposeAsync();
             Contacts.Clear();
             Rejections.Clear();
             Rows = 0;
             OptedOut = 0;
+            Written = 0;
+            Inserted = 0;
+        }
+
+        /// <summary>A batch that did not reach its commit (a crash, a lost claim, a cancel) is rolled back whole.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            if (Transaction is { } transaction)
+            {
+                Transaction = null;
+                await transaction.DisposeAsync();
+            }
         }
     }
 }
