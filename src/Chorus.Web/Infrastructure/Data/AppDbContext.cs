@@ -121,6 +121,56 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
         }
     }
 
+    /// <summary>
+    /// A save for a pass that changes hundreds of messages and contacts at once (the dispatcher): the same counters,
+    /// audit sealing and single transaction as <see cref="SaveChangesAsync(bool, CancellationToken)"/>, but on SQLite
+    /// the changed messages and contacts and the new status changes are written by <see cref="SqliteBulkRows"/>. If it
+    /// throws, the context's tracked state no longer matches the database: discard the context, as the dispatcher does.
+    /// </summary>
+    public async Task<int> SaveChangesInBulkAsync(CancellationToken ct)
+    {
+        if (!Database.IsSqlite())
+        {
+            return await SaveChangesAsync(ct);
+        }
+
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        if (autoDetect)
+        {
+            ChangeTracker.DetectChanges();
+        }
+
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            Features.Analytics.Counters.CampaignCounters.Track(this, counterDeltas);
+            var owned = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
+            try
+            {
+                var written = SqliteBulkRows.Write(this);
+                var saved = await SaveSealedAsync(true, ct);
+                if (owned is not null)
+                {
+                    await owned.CommitAsync(ct);
+                }
+
+                ForgetCounterDeltas();
+                return written + saved;
+            }
+            finally
+            {
+                if (owned is not null)
+                {
+                    await owned.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
     // The counter rows of the changes being saved (Features/Analytics/Counters): recomputed by every save attempt, and
     // no longer tracked once written, so a long-lived context does not accumulate them.
     private readonly List<CampaignCounter> counterDeltas = [];

@@ -134,7 +134,7 @@ public sealed class MessageDispatcher(
             }
         }
 
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesInBulkAsync(ct);
         await ApplyEarlyReportsAsync(db, organizationId, [.. ready.Where(m => m.ProviderMessageId is not null).Select(m => m.ProviderMessageId!)], ct);
     }
 

@@ -1,0 +1,141 @@
+using System.Data.Common;
+using Chorus.Features.Analytics.Counters;
+using Chorus.Features.Campaigns;
+using Chorus.Features.Messaging;
+using Chorus.Infrastructure.Data;
+using Chorus.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Chorus.IntegrationTests.Features.Messaging.MessagingKit;
+
+namespace Chorus.IntegrationTests.Features.Messaging;
+
+/// <summary>
+/// The dispatcher's bulk save (on SQLite, prepared statements instead of EF Core's commands) must store exactly what
+/// EF Core's own save stores, count the same counters, and leave to EF Core what it cannot order.
+/// </summary>
+public sealed class BulkSaveTests
+{
+    private const string BulkProviderId = "SM\"quoted' – ünïcode";
+
+    private static readonly DateTime Submitted = new(2026, 11, 3, 15, 4, 5, 123, 456, DateTimeKind.Utc);
+
+    /// <summary>What a dispatch pass does to an accepted message and its contact, with awkward values.</summary>
+    private static async Task ChangeAsync(AppDbContext db, Guid messageId, string providerId)
+    {
+        var message = await db.Messages.IgnoreQueryFilters().FirstAsync(m => m.Id == messageId, Ct);
+        var contact = await db.Contacts.IgnoreQueryFilters().FirstAsync(c => c.Id == message.ContactId, Ct);
+        message.Status = MessageStatus.Submitted;
+        message.ClaimToken = null;
+        message.ProviderMessageId = providerId;
+        message.OurNumber = "+12125550000";
+        message.SubmittedUtc = Submitted;
+        message.UpdatedUtc = Submitted;
+        message.Carrier = null;
+        message.ErrorCode = 30007;
+        contact.SenderNumber = message.OurNumber;
+        contact.LastMessageUtc = Submitted;
+        contact.BadNumber = true;
+        MessageStatusChange.Record(db, message, MessageStatus.Submitted, "submitted", Submitted, 30007);
+    }
+
+    private static async Task<List<Dictionary<string, object?>>> RowsAsync(AppDbContext db, string sql)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(Ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await using DbDataReader reader = await command.ExecuteReaderAsync(Ct);
+            var rows = new List<Dictionary<string, object?>>();
+            while (await reader.ReadAsync(Ct))
+            {
+                var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(row);
+            }
+
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static Dictionary<string, object?> Without(Dictionary<string, object?> row, params string[] columns) =>
+        row.Where(c => !columns.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+
+    [Theory, BothDatabases]
+    public async Task A_bulk_save_stores_messages_contacts_and_status_changes_exactly_as_the_ordinary_save_does_and_counts_them(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var org = await app.Seed.OrganizationAsync();
+        var campaignId = await CampaignAsync(app, org);
+        var ordinary = await QueueAsync(app, org, await ContactAsync(app, org, campaignId, "+12125550101"));
+        var bulk = await QueueAsync(app, org, await ContactAsync(app, org, campaignId, "+12125550102"));
+
+        await app.WithDbAsync(async db =>
+        {
+            await ChangeAsync(db, ordinary, "SM-ordinary");
+            return await db.SaveChangesAsync(Ct);
+        });
+        var written = await app.WithDbAsync(async db =>
+        {
+            await ChangeAsync(db, bulk, BulkProviderId);
+            await db.SaveChangesInBulkAsync(Ct);
+            return db.ChangeTracker.Entries().Count(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
+        });
+
+        var (messages, contacts, changes) = await app.WithDbAsync(async db => (
+            await RowsAsync(db, $"SELECT * FROM \"Messages\" WHERE \"ProviderMessageId\" IS NOT NULL ORDER BY \"Phone\""),
+            await RowsAsync(db, $"SELECT * FROM \"Contacts\" WHERE \"CampaignId\" = '{Key(provider, campaignId)}' ORDER BY \"PhoneE164\""),
+            await RowsAsync(db, $"SELECT * FROM \"MessageStatusChanges\" WHERE \"Detail\" = 'submitted' ORDER BY \"Id\"")));
+        Assert.Equal(2, messages.Count);
+        Assert.Equal(Without(messages[0], "Id", "ContactId", "Phone", "ActionId", "ProviderMessageId"), Without(messages[1], "Id", "ContactId", "Phone", "ActionId", "ProviderMessageId"));
+        Assert.Equal(BulkProviderId, (await MessageAsync(app, bulk)).ProviderMessageId);
+        Assert.Equal(Without(contacts[0], "Id", "PhoneE164"), Without(contacts[1], "Id", "PhoneE164"));
+        Assert.Equal(2, changes.Count);
+        Assert.Equal(Without(changes[0], "Id", "MessageId"), Without(changes[1], "Id", "MessageId"));
+        Assert.Equal(0, written); // nothing left pending in the context
+        await AssertCountersMatchRowsAsync(app, campaignId);
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_row_whose_foreign_key_now_points_at_a_row_the_same_save_adds_is_left_to_EF_Core_which_writes_them_in_order(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var org = await app.Seed.OrganizationAsync();
+        var campaignId = await CampaignAsync(app, org);
+        var contactId = await ContactAsync(app, org, campaignId, "+12125550103");
+
+        var movedTo = await app.WithDbAsync(async db =>
+        {
+            var campaign = new Campaign { OrganizationId = org.Id, Title = "Moved", InitialMessage = "Hi", CreatedUtc = Submitted, UpdatedUtc = Submitted };
+            db.Campaigns.Add(campaign);
+            var contact = await db.Contacts.IgnoreQueryFilters().FirstAsync(c => c.Id == contactId, Ct);
+            db.Entry(contact).Property(c => c.CampaignId).CurrentValue = campaign.Id;
+            contact.LastMessageUtc = Submitted;
+            await db.SaveChangesInBulkAsync(Ct);
+            return campaign.Id;
+        });
+
+        Assert.Equal((movedTo, (DateTime?)Submitted), await app.WithDbAsync(db =>
+            db.Contacts.IgnoreQueryFilters().Where(c => c.Id == contactId).Select(c => new ValueTuple<Guid, DateTime?>(c.CampaignId, c.LastMessageUtc)).SingleAsync(Ct)));
+    }
+
+    // EF Core stores GUIDs on SQLite as upper-case text.
+    private static string Key(DatabaseProvider provider, Guid id) => provider == DatabaseProvider.Sqlite ? id.ToString().ToUpperInvariant() : id.ToString();
+
+    private static async Task AssertCountersMatchRowsAsync(ChorusApp app, Guid campaignId)
+    {
+        var (counted, recounted) = await app.WithDbAsync(async db =>
+            ((await CampaignCounters.ReadAsync(db, [campaignId], Ct))[campaignId], await CampaignCounters.CountFromRowsAsync(db, campaignId, Ct)));
+        Assert.Equal(recounted.Where(c => c.Value.Count != 0).OrderBy(c => c.Key, StringComparer.Ordinal),
+            counted.Where(c => c.Value.Count != 0).OrderBy(c => c.Key, StringComparer.Ordinal));
+    }
+}
