@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Chorus.Infrastructure.Data;
 
 /// <summary>
-/// Writes a save's changed messages and contacts and its new message status changes with one prepared statement per
+/// Writes a save's new and changed messages, changed contacts and new message status changes with one prepared statement per
 /// shape, re-bound per row, instead of EF Core's per-entity commands. A dispatch pass changes about 1,500 such rows, and
 /// EF Core spent more CPU building, ordering and batching their commands than SQLite spent running them (27% of
 /// dispatch CPU against 25%, BENCHMARKS.md). What it writes it marks saved (status changes, whose keys the database
@@ -27,7 +27,8 @@ internal static class SqliteBulkRows
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         var transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
         var updates = new Dictionary<string, List<EntityEntry>>(StringComparer.Ordinal);
-        var inserts = new List<EntityEntry>();
+        var statusChanges = new List<EntityEntry>();
+        var messages = new List<EntityEntry>();
         foreach (var entry in db.ChangeTracker.Entries())
         {
             switch (entry)
@@ -43,7 +44,10 @@ internal static class SqliteBulkRows
                     list.Add(entry);
                     break;
                 case { State: EntityState.Added, Entity: MessageStatusChange }:
-                    inserts.Add(entry);
+                    statusChanges.Add(entry);
+                    break;
+                case { State: EntityState.Added, Entity: Message } when !entry.Properties.Any(p => p.IsTemporary):
+                    messages.Add(entry);
                     break;
             }
         }
@@ -54,9 +58,14 @@ internal static class SqliteBulkRows
             written += Update(connection, transaction, entries);
         }
 
-        if (inserts.Count > 0)
+        if (messages.Count > 0)
         {
-            written += Insert(connection, transaction, inserts);
+            written += Insert(connection, transaction, messages, withKey: true);
+        }
+
+        if (statusChanges.Count > 0)
+        {
+            written += Insert(connection, transaction, statusChanges, withKey: false);
         }
 
         return written;
@@ -96,11 +105,20 @@ internal static class SqliteBulkRows
         return entries.Count;
     }
 
-    private static int Insert(SqliteConnection connection, SqliteTransaction transaction, List<EntityEntry> entries)
+    /// <summary>
+    /// Inserts new rows of one type: with their key (set by the application, the row is then saved) or without it (the
+    /// database numbers the row, which is then detached).
+    /// </summary>
+    private static int Insert(SqliteConnection connection, SqliteTransaction transaction, List<EntityEntry> entries, bool withKey)
     {
         var type = entries[0].Metadata;
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-        var columns = type.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd)).ToArray();
+        if (type.GetProperties().Any(p => !p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
+        {
+            throw new InvalidOperationException($"{type.DisplayName()} has values the database generates: it must be saved by EF Core.");
+        }
+
+        var columns = type.GetProperties().Where(p => withKey || !p.IsPrimaryKey()).ToArray();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"INSERT INTO {Quote(table.Name)} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})";
@@ -113,7 +131,7 @@ internal static class SqliteBulkRows
             }
 
             command.ExecuteNonQuery();
-            entry.State = EntityState.Detached; // its key is the database's; nothing in the pass reads it back
+            entry.State = withKey ? EntityState.Unchanged : EntityState.Detached; // a key the database chose is not read back
         }
 
         return entries.Count;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Chorus.Features.Analytics.Counters;
 using Chorus.Features.Campaigns;
+using Chorus.Features.Campaigns.Templates;
 using Chorus.Features.Messaging;
 using Chorus.Infrastructure.Data;
 using Chorus.IntegrationTests.Infrastructure;
@@ -36,7 +37,31 @@ public sealed class BulkSaveTests
         contact.LastMessageUtc = Submitted;
         contact.BadNumber = true;
         MessageStatusChange.Record(db, message, MessageStatus.Submitted, "submitted", Submitted, 30007);
+
+        // …and what the inbound batch does: a new message.
+        db.Messages.Add(new Message
+        {
+            OrganizationId = message.OrganizationId,
+            CampaignId = message.CampaignId,
+            ContactId = contact.Id,
+            Direction = MessageDirection.Inbound,
+            Kind = MessageKind.Incoming,
+            Phone = contact.PhoneE164,
+            OurNumber = "+12125550000",
+            Body = ReplyBody,
+            Segments = 1,
+            Encoding = SmsEncoding.Ucs2,
+            Provider = MessagingSettings.Simulator,
+            ProviderMessageId = providerId + "-in",
+            Status = MessageStatus.Received,
+            RespectsTextingWindow = false,
+            NotBeforeUtc = Submitted,
+            CreatedUtc = Submitted,
+            UpdatedUtc = Submitted,
+        });
     }
+
+    private const string ReplyBody = "Ünïcode \"reply\" ✓ 🎉 'quoted'";
 
     private static async Task<List<Dictionary<string, object?>>> RowsAsync(AppDbContext db, string sql)
     {
@@ -71,7 +96,7 @@ public sealed class BulkSaveTests
         row.Where(c => !columns.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
 
     [Theory, BothDatabases]
-    public async Task A_bulk_save_stores_messages_contacts_and_status_changes_exactly_as_the_ordinary_save_does_and_counts_them(DatabaseProvider provider)
+    public async Task A_bulk_save_stores_new_and_changed_messages_contacts_and_status_changes_exactly_as_the_ordinary_save_does_and_counts_them(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);
         var org = await app.Seed.OrganizationAsync();
@@ -91,16 +116,20 @@ public sealed class BulkSaveTests
             return db.ChangeTracker.Entries().Count(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
         });
 
-        var (messages, contacts, changes) = await app.WithDbAsync(async db => (
-            await RowsAsync(db, $"SELECT * FROM \"Messages\" WHERE \"ProviderMessageId\" IS NOT NULL ORDER BY \"Phone\""),
+        var (messages, contacts, changes, replies) = await app.WithDbAsync(async db => (
+            await RowsAsync(db, $"SELECT * FROM \"Messages\" WHERE \"ProviderMessageId\" NOT LIKE '%-in' ORDER BY \"Phone\""),
             await RowsAsync(db, $"SELECT * FROM \"Contacts\" WHERE \"CampaignId\" = '{Key(provider, campaignId)}' ORDER BY \"PhoneE164\""),
-            await RowsAsync(db, $"SELECT * FROM \"MessageStatusChanges\" WHERE \"Detail\" = 'submitted' ORDER BY \"Id\"")));
+            await RowsAsync(db, $"SELECT * FROM \"MessageStatusChanges\" WHERE \"Detail\" = 'submitted' ORDER BY \"Id\""),
+            await RowsAsync(db, $"SELECT * FROM \"Messages\" WHERE \"ProviderMessageId\" LIKE '%-in' ORDER BY \"Phone\"")));
         Assert.Equal(2, messages.Count);
         Assert.Equal(Without(messages[0], "Id", "ContactId", "Phone", "ActionId", "ProviderMessageId"), Without(messages[1], "Id", "ContactId", "Phone", "ActionId", "ProviderMessageId"));
         Assert.Equal(BulkProviderId, (await MessageAsync(app, bulk)).ProviderMessageId);
         Assert.Equal(Without(contacts[0], "Id", "PhoneE164"), Without(contacts[1], "Id", "PhoneE164"));
         Assert.Equal(2, changes.Count);
         Assert.Equal(Without(changes[0], "Id", "MessageId"), Without(changes[1], "Id", "MessageId"));
+        Assert.Equal(2, replies.Count);
+        Assert.Equal(Without(replies[0], "Id", "ContactId", "Phone", "ProviderMessageId"), Without(replies[1], "Id", "ContactId", "Phone", "ProviderMessageId"));
+        Assert.Equal(ReplyBody, replies[1]["Body"]);
         Assert.Equal(0, written); // nothing left pending in the context
         await AssertCountersMatchRowsAsync(app, campaignId);
     }

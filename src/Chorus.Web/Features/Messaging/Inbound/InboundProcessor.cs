@@ -169,7 +169,7 @@ public sealed class InboundProcessor(
             staged.Add(await StageAsync(db, organization, waiting.Arrival.Provider, inbound, contact, CancellationToken.None));
         }
 
-        await db.SaveChangesAsync();
+        await db.SaveChangesInBulkAsync(CancellationToken.None);
         _batchSizes.Record(batch.Count);
         await AfterCommitAsync(organization, staged);
         foreach (var waiting in batch)
