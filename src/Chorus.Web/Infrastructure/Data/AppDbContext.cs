@@ -99,7 +99,19 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
         }
     }
 
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        SaveTrackedAsync(acceptAllChangesOnSuccess, inBulk: false, cancellationToken);
+
+    /// <summary>
+    /// A save for a pass that writes hundreds of messages and contacts at once (the dispatcher, the inbound batch): the
+    /// same counters, audit sealing and single transaction as <see cref="SaveChangesAsync(bool, CancellationToken)"/>,
+    /// but on SQLite the new and changed messages, changed contacts and new status changes are written by
+    /// <see cref="SqliteBulkRows"/>. If it throws, the context's tracked state no longer matches the database: discard
+    /// the context, as its callers do.
+    /// </summary>
+    public Task<int> SaveChangesInBulkAsync(CancellationToken ct) => SaveTrackedAsync(true, inBulk: Database.IsSqlite(), ct);
+
+    private async Task<int> SaveTrackedAsync(bool acceptAllChangesOnSuccess, bool inBulk, CancellationToken cancellationToken)
     {
         var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
         if (autoDetect)
@@ -111,7 +123,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
         try
         {
             Features.Analytics.Counters.CampaignCounters.Track(this, counterDeltas);
-            var saved = await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var saved = inBulk ? await SaveInBulkAsync(acceptAllChangesOnSuccess, cancellationToken) : await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
             ForgetCounterDeltas();
             return saved;
         }
@@ -121,53 +133,26 @@ public abstract class AppDbContext(DbContextOptions options, CurrentOrganization
         }
     }
 
-    /// <summary>
-    /// A save for a pass that changes hundreds of messages and contacts at once (the dispatcher): the same counters,
-    /// audit sealing and single transaction as <see cref="SaveChangesAsync(bool, CancellationToken)"/>, but on SQLite
-    /// the changed messages and contacts and the new status changes are written by <see cref="SqliteBulkRows"/>. If it
-    /// throws, the context's tracked state no longer matches the database: discard the context, as the dispatcher does.
-    /// </summary>
-    public async Task<int> SaveChangesInBulkAsync(CancellationToken ct)
+    private async Task<int> SaveInBulkAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
-        if (!Database.IsSqlite())
-        {
-            return await SaveChangesAsync(ct);
-        }
-
-        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
-        if (autoDetect)
-        {
-            ChangeTracker.DetectChanges();
-        }
-
-        ChangeTracker.AutoDetectChangesEnabled = false;
+        var owned = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
-            Features.Analytics.Counters.CampaignCounters.Track(this, counterDeltas);
-            var owned = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
-            try
+            var written = SqliteBulkRows.Write(this);
+            var saved = await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (owned is not null)
             {
-                var written = SqliteBulkRows.Write(this);
-                var saved = await SaveSealedAsync(true, ct);
-                if (owned is not null)
-                {
-                    await owned.CommitAsync(ct);
-                }
+                await owned.CommitAsync(cancellationToken);
+            }
 
-                ForgetCounterDeltas();
-                return written + saved;
-            }
-            finally
-            {
-                if (owned is not null)
-                {
-                    await owned.DisposeAsync();
-                }
-            }
+            return written + saved;
         }
         finally
         {
-            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+            if (owned is not null)
+            {
+                await owned.DisposeAsync();
+            }
         }
     }
 

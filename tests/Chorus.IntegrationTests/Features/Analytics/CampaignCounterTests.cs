@@ -73,7 +73,7 @@ public sealed class CampaignCounterTests
         Assert.Fail("The import did not finish.");
     }
 
-    private static async Task AssertCountersEqualRowsAsync(ChorusApp app, Guid campaignId)
+    internal static async Task AssertCountersEqualRowsAsync(ChorusApp app, Guid campaignId)
     {
         var (counted, recounted) = await app.WithDbAsync(async db =>
             ((await CampaignCounters.ReadAsync(db, [campaignId], Ct))[campaignId], await CampaignCounters.CountFromRowsAsync(db, campaignId, Ct)));

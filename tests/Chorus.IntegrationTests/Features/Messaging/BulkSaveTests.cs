@@ -1,9 +1,9 @@
 using System.Data.Common;
-using Chorus.Features.Analytics.Counters;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Campaigns.Templates;
 using Chorus.Features.Messaging;
 using Chorus.Infrastructure.Data;
+using Chorus.IntegrationTests.Features.Analytics;
 using Chorus.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static Chorus.IntegrationTests.Features.Messaging.MessagingKit;
@@ -131,7 +131,7 @@ public sealed class BulkSaveTests
         Assert.Equal(Without(replies[0], "Id", "ContactId", "Phone", "ProviderMessageId"), Without(replies[1], "Id", "ContactId", "Phone", "ProviderMessageId"));
         Assert.Equal(ReplyBody, replies[1]["Body"]);
         Assert.Equal(0, written); // nothing left pending in the context
-        await AssertCountersMatchRowsAsync(app, campaignId);
+        await CampaignCounterTests.AssertCountersEqualRowsAsync(app, campaignId);
     }
 
     [Theory, BothDatabases]
@@ -159,12 +159,4 @@ public sealed class BulkSaveTests
 
     // EF Core stores GUIDs on SQLite as upper-case text.
     private static string Key(DatabaseProvider provider, Guid id) => provider == DatabaseProvider.Sqlite ? id.ToString().ToUpperInvariant() : id.ToString();
-
-    private static async Task AssertCountersMatchRowsAsync(ChorusApp app, Guid campaignId)
-    {
-        var (counted, recounted) = await app.WithDbAsync(async db =>
-            ((await CampaignCounters.ReadAsync(db, [campaignId], Ct))[campaignId], await CampaignCounters.CountFromRowsAsync(db, campaignId, Ct)));
-        Assert.Equal(recounted.Where(c => c.Value.Count != 0).OrderBy(c => c.Key, StringComparer.Ordinal),
-            counted.Where(c => c.Value.Count != 0).OrderBy(c => c.Key, StringComparer.Ordinal));
-    }
 }
