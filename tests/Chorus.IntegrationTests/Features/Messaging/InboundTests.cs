@@ -59,6 +59,41 @@ public sealed class InboundTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_reply_goes_to_the_conversation_its_number_texted_else_to_the_most_recent_texted_one_never_to_one_not_yet_texted(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var org = await app.Seed.OrganizationAsync();
+        var token = await SimulatorTokenAsync(app, org);
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        async Task<Guid> ConversationAsync(string? sender, DateTime? last, ConversationStatus status, string phone = Voter)
+        {
+            var id = await ContactAsync(app, org, await CampaignAsync(app, org), phone);
+            await app.WithDbAsync(async db =>
+            {
+                var contact = await db.Contacts.IgnoreQueryFilters().FirstAsync(c => c.Id == id, Ct);
+                (contact.SenderNumber, contact.LastMessageUtc, contact.ConversationStatus) = (sender, last, status);
+                return await db.SaveChangesAsync(Ct);
+            });
+            return id;
+        }
+
+        var older = await ConversationAsync("+12025550111", now.AddHours(-2), ConversationStatus.Messaged);
+        var newer = await ConversationAsync("+12025550122", now.AddHours(-1), ConversationStatus.Messaged);
+        await ConversationAsync(null, null, ConversationStatus.NotContacted);
+        await ConversationAsync(null, null, ConversationStatus.NotContacted, phone: "+12124567999");
+
+        // Each reply makes its conversation the most recent, so the one to a number that texted neither goes first.
+        (await PostWebhookAsync(app, InboundPath(org), Inbound("SMother", Voter, "+12025550199", "to a number that texted neither"), token)).EnsureSuccessStatusCode();
+        (await PostWebhookAsync(app, InboundPath(org), Inbound("SMsticky", Voter, "+12025550111", "to the older one's number"), token)).EnsureSuccessStatusCode();
+        (await PostWebhookAsync(app, InboundPath(org), Inbound("SMuntexted", "+12124567999", "+12025550111", "from a number only on a list"), token)).EnsureSuccessStatusCode();
+        var replies = (await MessagesAsync(app, org.Id)).Where(m => m.Direction == MessageDirection.Inbound).ToDictionary(m => m.ProviderMessageId!, m => m.ContactId);
+
+        Assert.Equal(older, replies["SMsticky"]);
+        Assert.Equal(newer, replies["SMother"]);
+        Assert.Null(replies["SMuntexted"]); // the unmatched inbox
+    }
+
+    [Theory, BothDatabases]
     public async Task Twenty_concurrent_deliveries_of_one_webhook_store_one_message(DatabaseProvider provider)
     {
         var (app, org, _, token) = await TextedContactAsync(provider);

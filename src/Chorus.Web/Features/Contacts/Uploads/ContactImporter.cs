@@ -24,6 +24,8 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
     public int BatchSize { get; init; } = DefaultBatchSize;
 
+    private readonly GarbageBound _garbage = new(); // settling a row allocates ~1 KB that is dead once it is written
+
     /// <summary>Processes the import this worker has claimed. Throws only when cancelled or when the claim is lost.</summary>
     public async Task RunAsync(Guid importId, CancellationToken ct)
     {
@@ -177,8 +179,6 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         batch.Contacts.Clear();
         _garbage.Check();
     }
-
-    private readonly GarbageBound _garbage = new(); // settling a row allocates ~1 KB that is dead once it is written
 
     private async Task CompleteAsync(ContactImport import, string[] customKeys, CancellationToken ct)
     {

@@ -157,15 +157,13 @@ public sealed class InboundProcessor(
         var organization = batch[0].Arrival.Organization;
         await using var scope = Scope(organization, out var db);
         var froms = batch.Select(w => w.Arrival.Inbound.From).ToList();
-        var texted = (await db.Contacts.IgnoreQueryFilters()
-            .Where(c => c.OrganizationId == organization.OrganizationId && froms.Contains(c.PhoneE164) && c.ConversationStatus != ConversationStatus.NotContacted)
-            .ToListAsync()).ToLookup(c => c.PhoneE164, StringComparer.Ordinal);
+        var texted = (await Texted(db, organization.OrganizationId).Where(c => froms.Contains(c.PhoneE164)).ToListAsync())
+            .ToLookup(c => c.PhoneE164, StringComparer.Ordinal);
         var staged = new List<(Message Message, bool Queued, KeywordKind Keyword)>(batch.Count);
         foreach (var waiting in batch)
         {
             var inbound = waiting.Arrival.Inbound;
-            var candidates = texted[inbound.From];
-            var contact = candidates.Where(c => c.SenderNumber == inbound.To).MaxBy(c => c.LastMessageUtc) ?? candidates.MaxBy(c => c.LastMessageUtc);
+            var contact = Conversation(texted[inbound.From], inbound.To);
             staged.Add(await StageAsync(db, organization, waiting.Arrival.Provider, inbound, contact, CancellationToken.None));
         }
 
@@ -192,7 +190,7 @@ public sealed class InboundProcessor(
                 return InboundOutcome.Duplicate;
             }
 
-            var contact = await FindConversationAsync(db, organization.OrganizationId, inbound.From, inbound.To, CancellationToken.None);
+            var contact = Conversation(await Texted(db, organization.OrganizationId).Where(c => c.PhoneE164 == inbound.From).ToListAsync(), inbound.To);
             var staged = await StageAsync(db, organization, provider, inbound, contact, CancellationToken.None);
             try
             {
@@ -339,13 +337,17 @@ public sealed class InboundProcessor(
     /// The conversation a reply answers: the organization's most recent contact with this number that was texted from
     /// the number the reply went to (sticky sender), else the most recent texted contact with this number.
     /// </summary>
-    private static async Task<Contact?> FindConversationAsync(AppDbContext db, Guid organizationId, string from, string to, CancellationToken ct)
-    {
-        var texted = db.Contacts.IgnoreQueryFilters()
-            .Where(c => c.OrganizationId == organizationId && c.PhoneE164 == from && c.ConversationStatus != ConversationStatus.NotContacted);
-        return await texted.Where(c => c.SenderNumber == to).OrderByDescending(c => c.LastMessageUtc).FirstOrDefaultAsync(ct)
-            ?? await texted.OrderByDescending(c => c.LastMessageUtc).FirstOrDefaultAsync(ct);
-    }
+    /// <summary>The organization's contacts that were texted: the only ones a reply can belong to.</summary>
+    private static IQueryable<Contact> Texted(AppDbContext db, Guid organizationId) =>
+        db.Contacts.IgnoreQueryFilters().Where(c => c.OrganizationId == organizationId && c.ConversationStatus != ConversationStatus.NotContacted);
+
+    /// <summary>
+    /// The conversation a reply to our number <paramref name="to"/> belongs to, among the texted contacts with the
+    /// sender's phone: the most recent one that number texted (sticky sender), else the most recent of any. One rule
+    /// for a text saved alone and for a batch, decided in memory so both databases order missing times alike.
+    /// </summary>
+    private static Contact? Conversation(IEnumerable<Contact> texted, string to) =>
+        texted.Where(c => c.SenderNumber == to).MaxBy(c => c.LastMessageUtc) ?? texted.MaxBy(c => c.LastMessageUtc);
 
     private static void MarkNeedsResponse(Contact? contact)
     {
