@@ -50,7 +50,7 @@ public sealed class TestDatabases(PostgresServer postgres)
     {
         var file = Path.Combine(Folder, "template.db");
         var connectionString = $"Data Source={file};Pooling=False";
-        await using (var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance).Options, new CurrentOrganization()))
+        await using (var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance).Options))
         {
             await db.Database.MigrateAsync();
         }
@@ -68,7 +68,7 @@ public sealed class TestDatabases(PostgresServer postgres)
     {
         var connectionString = await postgres.CreateDatabaseAsync();
         var name = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!;
-        await using var db = new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(connectionString + ";Pooling=false").Options, new CurrentOrganization());
+        await using var db = new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(connectionString + ";Pooling=false").Options);
         await db.Database.MigrateAsync();
         return name;
     }

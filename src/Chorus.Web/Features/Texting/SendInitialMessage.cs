@@ -34,6 +34,53 @@ public static class SendInitialMessage
 
     private sealed record Context(Assignment Assignment, Campaign Campaign, InitialMessage Message, string Provider);
 
+    // The queries below run for every contact every texter sends, so each is compiled (CompiledQuery).
+
+    private sealed record Loaded(Assignment Assignment, Campaign Campaign, string Name, string OptOutLanguage, string? Texter, string? Provider);
+
+    // One round trip for everything both calls need: the assignment (someone else's does not exist for the caller),
+    // its campaign, the organization's name and opt-out language, the texter's name and the messaging provider.
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid, CancellationToken, Task<Loaded?>>> Load = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, Guid assignmentId, Guid userId, CancellationToken ct) => (
+            from a in db.Assignments.AsNoTracking()
+            where a.Id == assignmentId && a.TexterUserId == userId
+            join c in db.Campaigns.AsNoTracking() on a.CampaignId equals c.Id
+            join o in db.Organizations.AsNoTracking() on a.OrganizationId equals o.Id
+            select new Loaded(
+                a,
+                c,
+                o.Name,
+                o.OptOutLanguage,
+                db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.MessagingSettings.Where(s => s.OrganizationId == a.OrganizationId).Select(s => s.Provider).FirstOrDefault())).FirstOrDefault()));
+
+    // The assignment's first unsent contact after another one (by id), or its first when after is null.
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid?, CancellationToken, Task<Contact?>>> NextUnsent = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, Guid assignmentId, Guid? after, CancellationToken ct) => db.Contacts.AsNoTracking()
+            .Where(c => c.AssignmentId == assignmentId && c.ConversationStatus == ConversationStatus.NotContacted)
+            .Where(c => after == null || c.Id.CompareTo(after.Value) > 0)
+            .OrderBy(c => c.Id)
+            .FirstOrDefault()));
+
+    private sealed record Counts(int Total, int Remaining);
+
+    // Both progress numbers in one query. The campaign id is redundant but lets SQLite seek the (CampaignId,
+    // AssignmentId, ConversationStatus) index: with the organization filter and the assignment alone, and no
+    // statistics, it chose the organization's index and read every contact the organization has (1.4 ms at 3,000
+    // contacts, growing with the organization).
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid, CancellationToken, Task<Counts>>> Progress = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, Guid campaignId, Guid assignmentId, CancellationToken ct) => db.Contacts
+            .Where(c => c.CampaignId == campaignId && c.AssignmentId == assignmentId)
+            .GroupBy(c => 1)
+            .Select(g => new Counts(g.Count(), g.Count(c => c.ConversationStatus == ConversationStatus.NotContacted)))
+            .First()));
+
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid, CancellationToken, Task<Contact?>>> AssignedContact = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, Guid contactId, Guid assignmentId, CancellationToken ct) => db.Contacts.FirstOrDefault(c => c.Id == contactId && c.AssignmentId == assignmentId)));
+
+    private static readonly CompiledQuery<Func<AppDbContext, string, CancellationToken, Task<bool>>> OptedOut = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string phone, CancellationToken ct) => db.OptOuts.Any(o => o.PhoneE164 == phone)));
+
     public static async Task<Outcome<Next?>> NextAsync(Guid assignmentId, Guid? after, Guid userId, AppDbContext db, LinkTracker links, TimeProvider clock, CancellationToken ct)
     {
         var context = await LoadAsync(assignmentId, userId, db, ct);
@@ -43,22 +90,13 @@ public static class SendInitialMessage
         }
 
         var (assignment, campaign, message, _) = context.Value!;
-        var unsent = db.Contacts.AsNoTracking().Where(c => c.AssignmentId == assignment.Id && c.ConversationStatus == ConversationStatus.NotContacted);
-        var contact = await unsent.Where(c => after == null || c.Id.CompareTo(after.Value) > 0).OrderBy(c => c.Id).FirstOrDefaultAsync(ct)
-            ?? (after is null ? null : await unsent.OrderBy(c => c.Id).FirstOrDefaultAsync(ct));
+        var contact = await NextUnsent.For(db)(db, assignment.Id, after, ct) ?? (after is null ? null : await NextUnsent.For(db)(db, assignment.Id, null, ct));
         if (contact is null)
         {
             return (Next?)null;
         }
 
-        // Both progress numbers in one query: it runs for every contact a texter sends. The campaign id is redundant
-        // but lets SQLite seek the (CampaignId, AssignmentId, ConversationStatus) index: with the organization filter
-        // and the assignment alone, and no statistics, it chose the organization's index and read every contact the
-        // organization has (1.4 ms at 3,000 contacts, growing with the organization).
-        var counts = await db.Contacts.Where(c => c.CampaignId == assignment.CampaignId && c.AssignmentId == assignment.Id)
-            .GroupBy(c => 1)
-            .Select(g => new { Total = g.Count(), Remaining = g.Count(c => c.ConversationStatus == ConversationStatus.NotContacted) })
-            .FirstAsync(ct);
+        var counts = await Progress.For(db)(db, assignment.CampaignId, assignment.Id, ct);
         var (remaining, total) = (counts.Remaining, counts.Total);
         // The contact's short links are made now, so the screen shows (and counts) the text Send will queue.
         var text = (await links.TrackAsync(db, contact.OrganizationId, campaign.Id, contact.Id, userId, message.Render(contact), ct)).Text;
@@ -89,7 +127,7 @@ public static class SendInitialMessage
             return Failure.Conflict("Read this campaign's training text and acknowledge it before your first send.");
         }
 
-        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == contactId && c.AssignmentId == assignment.Id, ct);
+        var contact = await AssignedContact.For(db)(db, contactId, assignment.Id, ct);
         if (contact is null)
         {
             return Failure.NotFound("The contact");
@@ -160,7 +198,7 @@ public static class SendInitialMessage
 
     private static async Task<Blocked?> WhyNotNowAsync(Contact contact, Campaign campaign, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        if (await db.OptOuts.AnyAsync(o => o.PhoneE164 == contact.PhoneE164, ct))
+        if (await OptedOut.For(db)(db, contact.PhoneE164, ct))
         {
             return new Blocked("This number opted out; it will not be texted.", null);
         }
@@ -176,23 +214,7 @@ public static class SendInitialMessage
 
     private static async Task<Outcome<Context>> LoadAsync(Guid assignmentId, Guid userId, AppDbContext db, CancellationToken ct)
     {
-        // One round trip for everything both calls need (they run once per contact for every texter): the assignment
-        // (someone else's does not exist for the caller), its campaign, the organization's name and opt-out language,
-        // the texter's name and the messaging provider. Four separate reads cost 4 of the ~20 queries per contact.
-        var loaded = await (
-            from a in db.Assignments.AsNoTracking()
-            where a.Id == assignmentId && a.TexterUserId == userId
-            join c in db.Campaigns.AsNoTracking() on a.CampaignId equals c.Id
-            join o in db.Organizations.AsNoTracking() on a.OrganizationId equals o.Id
-            select new
-            {
-                Assignment = a,
-                Campaign = c,
-                o.Name,
-                o.OptOutLanguage,
-                Texter = db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefault(),
-                Provider = db.MessagingSettings.Where(s => s.OrganizationId == a.OrganizationId).Select(s => s.Provider).FirstOrDefault(),
-            }).FirstOrDefaultAsync(ct);
+        var loaded = await Load.For(db)(db, assignmentId, userId, ct);
         if (loaded is null)
         {
             return Failure.NotFound("The assignment");

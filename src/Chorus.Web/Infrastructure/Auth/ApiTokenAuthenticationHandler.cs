@@ -25,6 +25,15 @@ internal sealed class ApiTokenAuthenticationHandler(
     /// <summary>How stale "last used" may get; writing it on every request would turn each read into a write.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    // Compiled: it runs on every API request.
+    private static readonly CompiledQuery<Func<AppDbContext, string, CancellationToken, Task<Found?>>> Find = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string hash, CancellationToken ct) => db.ApiTokens.AsNoTracking()
+            .Where(t => t.TokenHash == hash && t.RevokedUtc == null)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new Found(t.Id, t.LastUsedUtc, u.Id, u.Email, u.DisplayName))
+            .FirstOrDefault()));
+
+    private sealed record Found(Guid TokenId, DateTime? LastUsedUtc, Guid UserId, string? Email, string DisplayName);
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
@@ -40,10 +49,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var hash = ApiToken.Hash(secret);
-        var found = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash && t.RevokedUtc == null)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { TokenId = t.Id, t.LastUsedUtc, UserId = u.Id, u.Email, u.DisplayName })
-            .FirstOrDefaultAsync(Context.RequestAborted);
+        var found = await Find.For(db)(db, hash, Context.RequestAborted);
         if (found is null)
         {
             return AuthenticateResult.Fail("Unknown or revoked API token.");

@@ -17,11 +17,40 @@ namespace Chorus.Infrastructure.Data;
 /// The one model, shared by both providers. Provider-specific conventions live only in
 /// <see cref="SqliteAppDbContext"/> and <see cref="PostgresAppDbContext"/>, each with its own migration set.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options, CurrentOrganization currentOrganization)
+/// <remarks>
+/// The app leases instances from EF Core's context pool (<see cref="DatabaseModule"/>): a fresh context costs about as
+/// much CPU to set up as a short query. A leased context acts for the lease's scope through <see cref="ActFor"/>, and
+/// forgets that scope when returned, so a context used after its scope ended admits no organization's rows.
+/// </remarks>
+public abstract class AppDbContext(DbContextOptions options)
     : IdentityUserContext<AppUser, Guid>(options), IDataProtectionKeyContext
 {
+    private CurrentOrganization currentOrganization = new();
+
     /// <summary>The organization the tenant filter admits; <see cref="Guid.Empty"/> admits nothing.</summary>
     public Guid CurrentOrganizationId => currentOrganization.Id ?? Guid.Empty;
+
+    /// <summary>Binds the context (one leased from the pool, or one made by hand) to a scope's organization.</summary>
+    public AppDbContext ActFor(CurrentOrganization organization)
+    {
+        currentOrganization = organization;
+        counterDeltas.Clear();
+        return this;
+    }
+
+    public override void Dispose()
+    {
+        ActFor(new CurrentOrganization());
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        ActFor(new CurrentOrganization());
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Membership> Memberships => Set<Membership>();

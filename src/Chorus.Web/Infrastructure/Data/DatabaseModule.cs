@@ -30,12 +30,12 @@ public static class DatabaseModule
                         + "ConnectionStrings__Chorus='Host=localhost;Database=chorus;Username=chorus;Password=…'.");
                 }
 
-                builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString));
+                AddPooledContext<PostgresAppDbContext>(builder.Services, o => o.UseNpgsql(connectionString));
                 builder.Services.AddSingleton<ContactBulkWriter, PostgresContactBulkWriter>();
                 break;
             default:
                 connectionString = SqliteConnectionStrings.Resolve(connectionString, builder.Environment.ContentRootPath);
-                builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o
+                AddPooledContext<SqliteAppDbContext>(builder.Services, o => o
                     .UseSqlite(connectionString)
                     .AddInterceptors(SqlitePragmas.Instance));
                 builder.Services.AddSingleton<ContactBulkWriter, SqliteContactBulkWriter>();
@@ -44,6 +44,16 @@ public static class DatabaseModule
 
         builder.Services.AddDataProtection().SetApplicationName("Chorus").PersistKeysToDbContext<AppDbContext>();
         return builder;
+    }
+
+    // A scope's AppDbContext is leased from EF Core's pool and bound to the scope's organization; disposing the scope
+    // returns it. Setting a context up costs as much CPU as a short query, and every API request needs one.
+    private static void AddPooledContext<TContext>(IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+        where TContext : AppDbContext
+    {
+        services.AddPooledDbContextFactory<TContext>(configure);
+        services.AddScoped<AppDbContext>(sp =>
+            sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext().ActFor(sp.GetRequiredService<CurrentOrganization>()));
     }
 }
 

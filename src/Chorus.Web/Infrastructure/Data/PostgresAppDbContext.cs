@@ -2,8 +2,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chorus.Infrastructure.Data;
 
-public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, CurrentOrganization currentOrganization)
-    : AppDbContext(options, currentOrganization)
+/// <summary>A context starts acting for no organization; <see cref="AppDbContext.ActFor"/> binds it to one.</summary>
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options)
 {
     protected override async Task LockAuditChainsAsync(IReadOnlyList<Guid> organizationIds, CancellationToken ct)
     {

@@ -2,5 +2,5 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chorus.Infrastructure.Data;
 
-public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options, CurrentOrganization currentOrganization)
-    : AppDbContext(options, currentOrganization);
+/// <summary>A context starts acting for no organization; <see cref="AppDbContext.ActFor"/> binds it to one.</summary>
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options);
