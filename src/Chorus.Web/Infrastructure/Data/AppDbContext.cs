@@ -149,6 +149,7 @@ public abstract class AppDbContext(DbContextOptions options)
         }
 
         ChangeTracker.AutoDetectChangesEnabled = false;
+        using var gate = Database.CurrentTransaction is null ? await EnterWriteGateAsync(cancellationToken) : null;
         try
         {
             Features.Analytics.Counters.CampaignCounters.Track(this, counterDeltas);
@@ -247,6 +248,12 @@ public abstract class AppDbContext(DbContextOptions options)
     /// Serializes audit appends of these organizations until the current transaction ends. SQLite needs nothing: its
     /// transactions begin IMMEDIATE and so already hold the only write lock.
     /// </summary>
+    /// <summary>
+    /// Taken around a save that opens its own write transaction; released when the save is over. Null when the provider
+    /// needs none.
+    /// </summary>
+    protected virtual Task<IDisposable?> EnterWriteGateAsync(CancellationToken ct) => Task.FromResult<IDisposable?>(null);
+
     protected virtual Task LockAuditChainsAsync(IReadOnlyList<Guid> organizationIds, CancellationToken ct) => Task.CompletedTask;
 
     private const int MaxAuditSaveAttempts = 30;
