@@ -37,15 +37,29 @@ public static class AuditChain
             : [.. added.GroupBy(e => e.OrganizationId).Select(g => (g.Key, g.OrderBy(e => e.OccurredUtc).ThenBy(e => e.RecordedOrder).ToList()))];
     }
 
+    private sealed record Link(long Sequence, string Hash);
+
+    // Every save that records something runs it, inside its write transaction: compiled, so it holds the write lock
+    // for less time.
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, CancellationToken, Task<Link?>>> LastAsync = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEvents.IgnoreQueryFilters()
+            .Where(e => e.OrganizationId == organizationId)
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new Link(e.Sequence, e.Hash))
+            .FirstOrDefault()));
+
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, Link?>> Last = new(() => EF.CompileQuery(
+        (AppDbContext db, Guid organizationId) => db.AuditEvents.IgnoreQueryFilters()
+            .Where(e => e.OrganizationId == organizationId)
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new Link(e.Sequence, e.Hash))
+            .FirstOrDefault()));
+
     public static async Task SealAsync(AppDbContext db, IReadOnlyList<(Guid OrganizationId, List<AuditEvent> Entries)> pending, CancellationToken ct)
     {
         foreach (var (organizationId, entries) in pending)
         {
-            var last = await db.AuditEvents.IgnoreQueryFilters()
-                .Where(e => e.OrganizationId == organizationId)
-                .OrderByDescending(e => e.Sequence)
-                .Select(e => new { e.Sequence, e.Hash })
-                .FirstOrDefaultAsync(ct);
+            var last = await LastAsync.For(db)(db, organizationId, ct);
             Chain(entries, last?.Sequence ?? 0, last?.Hash ?? AuditEvent.GenesisHash);
         }
     }
@@ -54,11 +68,7 @@ public static class AuditChain
     {
         foreach (var (organizationId, entries) in pending)
         {
-            var last = db.AuditEvents.IgnoreQueryFilters()
-                .Where(e => e.OrganizationId == organizationId)
-                .OrderByDescending(e => e.Sequence)
-                .Select(e => new { e.Sequence, e.Hash })
-                .FirstOrDefault();
+            var last = Last.For(db)(db, organizationId);
             Chain(entries, last?.Sequence ?? 0, last?.Hash ?? AuditEvent.GenesisHash);
         }
     }

@@ -31,7 +31,7 @@ public abstract class AppDbContext(DbContextOptions options)
     public Guid CurrentOrganizationId => currentOrganization.Id ?? Guid.Empty;
 
     /// <summary>Binds the context (one leased from the pool, or one made by hand) to a scope's organization.</summary>
-    public AppDbContext ActFor(CurrentOrganization organization)
+    internal AppDbContext ActFor(CurrentOrganization organization)
     {
         currentOrganization = organization;
         counterDeltas.Clear();
