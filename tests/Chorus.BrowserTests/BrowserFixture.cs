@@ -28,6 +28,10 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"Browser tests need Chromium at {ChromiumPath}. Install it with: apt-get update && apt-get install -y chromium");
         }
 
+        // The machine running the suite may be busy (CI runs every browser test at once on 2 cores, some with two servers
+        // and their own PostgreSQL): assertions wait longer than Playwright's 5 s before giving up. It is one process-wide
+        // setting, so it is made here, once, for every test (a test setting it itself would change it for the others).
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
