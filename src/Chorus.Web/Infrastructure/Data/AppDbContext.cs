@@ -149,10 +149,12 @@ public abstract class AppDbContext(DbContextOptions options)
         }
 
         ChangeTracker.AutoDetectChangesEnabled = false;
-        using var gate = Database.CurrentTransaction is null ? await EnterWriteGateAsync(cancellationToken) : null;
         try
         {
             Features.Analytics.Counters.CampaignCounters.Track(this, counterDeltas);
+
+            // Taken after the in-memory bookkeeping, so the serial part of a save is only its writes.
+            using var gate = Database.CurrentTransaction is null ? await EnterWriteGateAsync(cancellationToken) : null;
             var saved = inBulk ? await SaveInBulkAsync(acceptAllChangesOnSuccess, cancellationToken) : await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
             ForgetCounterDeltas();
             return saved;
@@ -245,15 +247,15 @@ public abstract class AppDbContext(DbContextOptions options)
     }
 
     /// <summary>
-    /// Serializes audit appends of these organizations until the current transaction ends. SQLite needs nothing: its
-    /// transactions begin IMMEDIATE and so already hold the only write lock.
-    /// </summary>
-    /// <summary>
     /// Taken around a save that opens its own write transaction; released when the save is over. Null when the provider
     /// needs none.
     /// </summary>
     protected virtual Task<IDisposable?> EnterWriteGateAsync(CancellationToken ct) => Task.FromResult<IDisposable?>(null);
 
+    /// <summary>
+    /// Serializes audit appends of these organizations until the current transaction ends. SQLite needs nothing: its
+    /// transactions begin IMMEDIATE and so already hold the only write lock.
+    /// </summary>
     protected virtual Task LockAuditChainsAsync(IReadOnlyList<Guid> organizationIds, CancellationToken ct) => Task.CompletedTask;
 
     private const int MaxAuditSaveAttempts = 30;

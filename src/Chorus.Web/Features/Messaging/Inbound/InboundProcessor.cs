@@ -333,10 +333,6 @@ public sealed class InboundProcessor(
         return (message, reply is not null, kind);
     }
 
-    /// <summary>
-    /// The conversation a reply answers: the organization's most recent contact with this number that was texted from
-    /// the number the reply went to (sticky sender), else the most recent texted contact with this number.
-    /// </summary>
     /// <summary>The organization's contacts that were texted: the only ones a reply can belong to.</summary>
     private static IQueryable<Contact> Texted(AppDbContext db, Guid organizationId) =>
         db.Contacts.IgnoreQueryFilters().Where(c => c.OrganizationId == organizationId && c.ConversationStatus != ConversationStatus.NotContacted);
