@@ -1,3 +1,4 @@
+using System.Net;
 using Chorus.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -16,7 +17,8 @@ internal sealed class BenchApp(DatabaseProvider provider, string connectionStrin
 {
     public Uri Start()
     {
-        UseKestrel(0);
+        // Not UseKestrel(0), which races the app's own start (dotnet/aspnetcore#67714); see ChorusServer in the tests.
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         StartServer();
         return ClientOptions.BaseAddress;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
@@ -40,7 +41,9 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
 
     public ValueTask InitializeAsync()
     {
-        UseKestrel(0);
+        // Not UseKestrel(0): that clears the server's addresses after the app has begun to start on its own thread, and
+        // fails now and then when Kestrel binds first (dotnet/aspnetcore#67714). A listen option is applied at bind.
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = addresses.First().Replace("[::]", "localhost", StringComparison.Ordinal).TrimEnd('/');
