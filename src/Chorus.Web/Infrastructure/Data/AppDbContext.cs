@@ -171,7 +171,7 @@ public abstract class AppDbContext(DbContextOptions options)
         try
         {
             var written = SqliteBulkRows.Write(this);
-            var saved = await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var saved = await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken, inBulk: true);
             if (owned is not null)
             {
                 await owned.CommitAsync(cancellationToken);
@@ -202,12 +202,13 @@ public abstract class AppDbContext(DbContextOptions options)
         counterDeltas.Clear();
     }
 
-    private async Task<int> SaveSealedAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    private async Task<int> SaveSealedAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken, bool inBulk = false)
     {
         var pending = AuditChain.Pending(this);
         if (pending.Count == 0)
         {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var counted = inBulk ? SqliteBulkRows.WriteSealed(this) : 0;
+            return counted + await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
         for (var attempt = 1; ; attempt++)
@@ -221,7 +222,9 @@ public abstract class AppDbContext(DbContextOptions options)
             {
                 await LockAuditChainsAsync([.. pending.Select(p => p.OrganizationId)], cancellationToken);
                 await AuditChain.SealAsync(this, pending, cancellationToken);
-                var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                // In bulk, the sealed entries and the counter rows go by prepared statement too (SqliteBulkRows).
+                var sealedInBulk = inBulk ? SqliteBulkRows.WriteSealed(this) : 0;
+                var saved = sealedInBulk + await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
                 if (owned is not null)
                 {
                     await owned.CommitAsync(cancellationToken);

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Chorus.Features.Analytics.Counters;
+using Chorus.Features.Audit;
 using Chorus.Features.Contacts;
 using Chorus.Features.Messaging;
 using Microsoft.Data.Sqlite;
@@ -6,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Chorus.Infrastructure.Data;
 
@@ -71,6 +74,44 @@ internal static class SqliteBulkRows
         return written;
     }
 
+    /// <summary>
+    /// Writes the save's new audit entries, once <see cref="Features.Audit.AuditChain"/> has sealed them, and its new
+    /// counter rows, inside the current transaction. EF Core's save of these was a fifth of the inbound drain's write
+    /// time. Neither table has a foreign key, so writing them before EF Core's own save cannot break one.
+    /// </summary>
+    public static int WriteSealed(AppDbContext db)
+    {
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
+        var audit = new List<EntityEntry>();
+        var counters = new List<EntityEntry>();
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            switch (entry)
+            {
+                case { State: EntityState.Added, Entity: AuditEvent }:
+                    audit.Add(entry);
+                    break;
+                case { State: EntityState.Added, Entity: CampaignCounter }:
+                    counters.Add(entry);
+                    break;
+            }
+        }
+
+        var written = 0;
+        if (audit.Count > 0)
+        {
+            written += Insert(connection, transaction, audit, withKey: true);
+        }
+
+        if (counters.Count > 0)
+        {
+            written += Insert(connection, transaction, counters, withKey: false);
+        }
+
+        return written;
+    }
+
     private static int Update(SqliteConnection connection, SqliteTransaction transaction, List<EntityEntry> entries)
     {
         var type = entries[0].Metadata;
@@ -84,16 +125,13 @@ internal static class SqliteBulkRows
 
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"UPDATE {Quote(table.Name)} SET {string.Join(", ", columns.Select((c, i) => $"{Quote(c.GetColumnName(table)!)} = $p{i}"))} WHERE {Quote(key.GetColumnName(table)!)} = $key";
+        command.CommandText = $"UPDATE {Quote(table.Name)} SET {string.Join(", ", columns.Select((c, i) => $"{Quote(c.GetColumnName(table)!)} = $p{i}"))} WHERE {Quote(key.GetColumnName(table)!)} = $key0";
+        var values = new Bound(command, columns, "$p");
+        var keyValue = new Bound(command, [key], "$key");
         foreach (var entry in entries)
         {
-            command.Parameters.Clear();
-            for (var i = 0; i < columns.Length; i++)
-            {
-                command.Parameters.Add(Parameter(command, columns[i], $"$p{i}", entry.CurrentValues[columns[i]]));
-            }
-
-            command.Parameters.Add(Parameter(command, key, "$key", entry.OriginalValues[key]));
+            values.Set(entry.CurrentValues);
+            keyValue.Set(entry.OriginalValues);
             if (command.ExecuteNonQuery() != 1)
             {
                 throw new DbUpdateConcurrencyException($"A {type.DisplayName()} to update was not found (deleted meanwhile?).");
@@ -122,23 +160,66 @@ internal static class SqliteBulkRows
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"INSERT INTO {Quote(table.Name)} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})";
+        var values = new Bound(command, columns, "$p");
         foreach (var entry in entries)
         {
-            command.Parameters.Clear();
-            for (var i = 0; i < columns.Length; i++)
-            {
-                command.Parameters.Add(Parameter(command, columns[i], $"$p{i}", entry.CurrentValues[columns[i]]));
-            }
-
+            values.Set(entry.CurrentValues);
             command.ExecuteNonQuery();
             entry.State = withKey ? EntityState.Unchanged : EntityState.Detached; // a key the database chose is not read back
+            if (withKey)
+            {
+                // What was stored is now the original: an audit entry is sealed after it was added, so the snapshot EF
+                // Core took then would read as a change.
+                entry.OriginalValues.SetValues(entry.CurrentValues);
+            }
         }
 
         return entries.Count;
     }
 
-    private static DbParameter Parameter(DbCommand command, IProperty property, string name, object? value) =>
-        ((RelationalTypeMapping)property.GetRelationalTypeMapping()).CreateParameter(command, name, value, property.IsNullable);
+    /// <summary>
+    /// A command's parameters for some columns, made once by each column's EF Core type mapping (so they bind as EF Core
+    /// binds them) and given each row's values converted the way the mapping converts them. Making a parameter per value
+    /// was 29% of this class's CPU in the inbound drain.
+    /// </summary>
+    private sealed class Bound
+    {
+        private readonly IProperty[] _columns;
+        private readonly DbParameter[] _parameters;
+        private readonly ValueConverter?[] _converters;
+
+        public Bound(DbCommand command, IProperty[] columns, string prefix)
+        {
+            _columns = columns;
+            _parameters = new DbParameter[columns.Length];
+            _converters = new ValueConverter?[columns.Length];
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var mapping = (RelationalTypeMapping)columns[i].GetRelationalTypeMapping();
+                _parameters[i] = mapping.CreateParameter(command, $"{prefix}{i}", null, columns[i].IsNullable);
+                _converters[i] = mapping.Converter;
+                command.Parameters.Add(_parameters[i]);
+            }
+        }
+
+        public void Set(PropertyValues row)
+        {
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                var value = row[_columns[i]];
+                if (value is not null && _converters[i] is { } converter)
+                {
+                    value = converter.ConvertToProvider(value);
+                }
+                else if (value is Enum)
+                {
+                    value = Convert.ChangeType(value, Enum.GetUnderlyingType(value.GetType()), System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                _parameters[i].Value = value ?? DBNull.Value;
+            }
+        }
+    }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Net;
+using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Campaigns.Templates;
 using Chorus.Features.Messaging;
@@ -37,6 +39,8 @@ public sealed class BulkSaveTests
         contact.LastMessageUtc = Submitted;
         contact.BadNumber = true;
         MessageStatusChange.Record(db, message, MessageStatus.Submitted, "submitted", Submitted, 30007);
+        AuditEvent.Record(db, message.OrganizationId, new AuditActor(null, "voter \"+1 212\" ünï"), "message.bulk_test", "message:any",
+            new { body = ReplyBody, at = Submitted, code = 30007 }, Submitted);
 
         // …and what the inbound batch does: a new message.
         db.Messages.Add(new Message
@@ -116,11 +120,12 @@ public sealed class BulkSaveTests
             return db.ChangeTracker.Entries().Count(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
         });
 
-        var (messages, contacts, changes, replies) = await app.WithDbAsync(async db => (
+        var (messages, contacts, changes, replies, audit) = await app.WithDbAsync(async db => (
             await RowsAsync(db, $"SELECT * FROM \"Messages\" WHERE \"ProviderMessageId\" NOT LIKE '%-in' ORDER BY \"Phone\""),
             await RowsAsync(db, $"SELECT * FROM \"Contacts\" WHERE \"CampaignId\" = '{Key(provider, campaignId)}' ORDER BY \"PhoneE164\""),
             await RowsAsync(db, $"SELECT * FROM \"MessageStatusChanges\" WHERE \"Detail\" = 'submitted' ORDER BY \"Id\""),
-            await RowsAsync(db, $"SELECT * FROM \"Messages\" WHERE \"ProviderMessageId\" LIKE '%-in' ORDER BY \"Phone\"")));
+            await RowsAsync(db, $"SELECT * FROM \"Messages\" WHERE \"ProviderMessageId\" LIKE '%-in' ORDER BY \"Phone\""),
+            await RowsAsync(db, $"SELECT * FROM \"AuditEvents\" WHERE \"Action\" = 'message.bulk_test' ORDER BY \"Sequence\"")));
         Assert.Equal(2, messages.Count);
         Assert.Equal(Without(messages[0], "Id", "ContactId", "Phone", "ActionId", "ProviderMessageId"), Without(messages[1], "Id", "ContactId", "Phone", "ActionId", "ProviderMessageId"));
         Assert.Equal(BulkProviderId, (await MessageAsync(app, bulk)).ProviderMessageId);
@@ -130,6 +135,11 @@ public sealed class BulkSaveTests
         Assert.Equal(2, replies.Count);
         Assert.Equal(Without(replies[0], "Id", "ContactId", "Phone", "ProviderMessageId"), Without(replies[1], "Id", "ContactId", "Phone", "ProviderMessageId"));
         Assert.Equal(ReplyBody, replies[1]["Body"]);
+        Assert.Equal(2, audit.Count);
+        Assert.Equal(Without(audit[0], "Id", "Sequence", "PreviousHash", "Hash"), Without(audit[1], "Id", "Sequence", "PreviousHash", "Hash"));
+        // The bulk entry is chained and hashed as EF Core's is: the whole chain verifies.
+        var chain = await (await org.Owner.Client.GetAsync(new Uri($"/api/v1/orgs/{org.Slug}/audit/verify", UriKind.Relative), Ct)).ReadAsync<VerifyAuditChain.Response>(HttpStatusCode.OK);
+        Assert.True(chain.Ok && chain.Checked >= 2, $"{chain}");
         Assert.Equal(0, written); // nothing left pending in the context
         await CampaignCounterTests.AssertCountersEqualRowsAsync(app, campaignId);
     }

@@ -156,14 +156,19 @@ public sealed class InboundProcessor(
     {
         var organization = batch[0].Arrival.Organization;
         await using var scope = Scope(organization, out var db);
-        var froms = batch.Select(w => w.Arrival.Inbound.From).ToList();
-        var texted = (await Texted(db, organization.OrganizationId).Where(c => froms.Contains(c.PhoneE164)).ToListAsync())
-            .ToLookup(c => c.PhoneE164, StringComparer.Ordinal);
+        var froms = batch.Select(w => w.Arrival.Inbound.From).ToArray();
+        var texted = new List<Contact>();
+        await foreach (var contact in TextedAmong.For(db)(db, organization.OrganizationId, froms))
+        {
+            texted.Add(contact);
+        }
+
+        var bySender = texted.ToLookup(c => c.PhoneE164, StringComparer.Ordinal);
         var staged = new List<(Message Message, bool Queued, KeywordKind Keyword)>(batch.Count);
         foreach (var waiting in batch)
         {
             var inbound = waiting.Arrival.Inbound;
-            var contact = Conversation(texted[inbound.From], inbound.To);
+            var contact = Conversation(bySender[inbound.From], inbound.To);
             staged.Add(await StageAsync(db, organization, waiting.Arrival.Provider, inbound, contact, CancellationToken.None));
         }
 
@@ -336,6 +341,11 @@ public sealed class InboundProcessor(
     /// <summary>The organization's contacts that were texted: the only ones a reply can belong to.</summary>
     private static IQueryable<Contact> Texted(AppDbContext db, Guid organizationId) =>
         db.Contacts.IgnoreQueryFilters().Where(c => c.OrganizationId == organizationId && c.ConversationStatus != ConversationStatus.NotContacted);
+
+    // A batch's look-up, compiled: finding the translation of the LINQ query was 40% of its CPU, in the serial drain.
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, string[], IAsyncEnumerable<Contact>>> TextedAmong = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, Guid organizationId, string[] phones) => db.Contacts.IgnoreQueryFilters()
+            .Where(c => c.OrganizationId == organizationId && c.ConversationStatus != ConversationStatus.NotContacted && phones.Contains(c.PhoneE164))));
 
     /// <summary>
     /// The conversation a reply to our number <paramref name="to"/> belongs to, among the texted contacts with the

@@ -15,26 +15,14 @@ public static class TwilioSignature
     public const string Header = "X-Twilio-Signature";
 
     /// <summary>The signature of a form POST to <paramref name="url"/> with <paramref name="parameters"/>.</summary>
-    public static string Compute(string url, IEnumerable<KeyValuePair<string, StringValues>> parameters, string authToken)
-    {
-        var data = new StringBuilder(url);
-        foreach (var (name, values) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            foreach (var value in values.Select(v => v ?? "").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-            {
-                data.Append(name).Append(value);
-            }
-        }
-
-#pragma warning disable CA5350 // Twilio's protocol fixes HMAC-SHA1; we verify it, we do not choose it.
-        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString())));
-#pragma warning restore CA5350
-    }
+    public static string Compute(string url, IEnumerable<KeyValuePair<string, StringValues>> parameters, string authToken) =>
+        Convert.ToBase64String(Sign(Encoding.UTF8.GetBytes(authToken), url + SignedParameters(parameters)));
 
     /// <summary>
     /// Whether <paramref name="signature"/> is Twilio's for this request: over the URL as given, then (as every Twilio
     /// library does, "since sig generation on back end is inconsistent") without its port and with the scheme's
-    /// default port. Constant-time comparison.
+    /// default port. Each comparison is constant-time; the parameters are put in order once, and the first variant that
+    /// matches ends the search (which variant Twilio signed is no secret).
     /// </summary>
     public static bool IsValid(string url, IEnumerable<KeyValuePair<string, StringValues>> parameters, string authToken, string? signature)
     {
@@ -43,16 +31,44 @@ public static class TwilioSignature
             return false;
         }
 
-        var list = parameters as IReadOnlyCollection<KeyValuePair<string, StringValues>> ?? [.. parameters];
+        var signed = SignedParameters(parameters);
+        var key = Encoding.UTF8.GetBytes(authToken);
         var expected = Encoding.UTF8.GetBytes(signature);
-        var valid = false;
         foreach (var candidate in UrlVariants(url))
         {
-            valid |= CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Compute(candidate, list, authToken)), expected);
+            if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Convert.ToBase64String(Sign(key, candidate + signed))), expected))
+            {
+                return true;
+            }
         }
 
-        return valid;
+        return false;
     }
+
+    /// <summary>Each parameter's name and value, in ordinal name order, multi-valued ones sorted and de-duplicated.</summary>
+    private static string SignedParameters(IEnumerable<KeyValuePair<string, StringValues>> parameters)
+    {
+        var data = new StringBuilder();
+        foreach (var (name, values) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (values.Count == 1)
+            {
+                data.Append(name).Append(values[0]);
+                continue;
+            }
+
+            foreach (var value in values.Select(v => v ?? "").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                data.Append(name).Append(value);
+            }
+        }
+
+        return data.ToString();
+    }
+
+#pragma warning disable CA5350 // Twilio's protocol fixes HMAC-SHA1; we verify it, we do not choose it.
+    private static byte[] Sign(byte[] key, string data) => HMACSHA1.HashData(key, Encoding.UTF8.GetBytes(data));
+#pragma warning restore CA5350
 
     /// <summary>
     /// Whether <paramref name="signature"/> is Twilio's for a JSON-bodied request (DOMAIN.md §4.4 step 7): the URL
