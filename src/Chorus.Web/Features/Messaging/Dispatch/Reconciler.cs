@@ -25,6 +25,7 @@ public sealed class Reconciler(IServiceScopeFactory scopes, MessagingAccounts ac
         var staleBefore = now - options.Value.StaleClaim;
         var orphaned = await db.Messages.IgnoreQueryFilters()
             .Where(m => m.Status == MessageStatus.Sending && m.ClaimedUtc < staleBefore)
+            .OrderBy(m => m.ClaimedUtc) // the longest orphaned first, and a defined order for Take
             .Take(BatchSize).ToListAsync(ct);
         foreach (var message in orphaned)
         {
