@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Chorus.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,26 +41,23 @@ public static class AuditChain
     private sealed record Link(long Sequence, string Hash);
 
     // Every save that records something runs it, inside its write transaction: compiled, so it holds the write lock
-    // for less time.
-    private static readonly CompiledQuery<Func<AppDbContext, Guid, CancellationToken, Task<Link?>>> LastAsync = new(() => EF.CompileAsyncQuery(
-        (AppDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEvents.IgnoreQueryFilters()
-            .Where(e => e.OrganizationId == organizationId)
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new Link(e.Sequence, e.Hash))
-            .FirstOrDefault()));
+    // for less time. One query, compiled for the async save and for the synchronous one.
+    private static readonly Expression<Func<AppDbContext, Guid, Link?>> LastLink = (db, organizationId) => db.AuditEvents.IgnoreQueryFilters()
+        .Where(e => e.OrganizationId == organizationId)
+        .OrderByDescending(e => e.Sequence)
+        .Select(e => new Link(e.Sequence, e.Hash))
+        .FirstOrDefault();
 
-    private static readonly CompiledQuery<Func<AppDbContext, Guid, Link?>> Last = new(() => EF.CompileQuery(
-        (AppDbContext db, Guid organizationId) => db.AuditEvents.IgnoreQueryFilters()
-            .Where(e => e.OrganizationId == organizationId)
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new Link(e.Sequence, e.Hash))
-            .FirstOrDefault()));
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, Task<Link?>>> LastAsync = new(() => EF.CompileAsyncQuery(LastLink));
+
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, Link?>> Last = new(() => EF.CompileQuery(LastLink));
 
     public static async Task SealAsync(AppDbContext db, IReadOnlyList<(Guid OrganizationId, List<AuditEvent> Entries)> pending, CancellationToken ct)
     {
         foreach (var (organizationId, entries) in pending)
         {
-            var last = await LastAsync.For(db)(db, organizationId, ct);
+            ct.ThrowIfCancellationRequested(); // the compiled query shared with Seal takes no token
+            var last = await LastAsync.For(db)(db, organizationId);
             Chain(entries, last?.Sequence ?? 0, last?.Hash ?? AuditEvent.GenesisHash);
         }
     }
