@@ -64,6 +64,11 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
         // The dispatcher and the simulator run in the background as in a demo, but simulated voters never answer on
         // their own: a journey's replies are the ones it injects (InjectInboundAsync), never a random STOP.
         builder.UseSetting("Chorus:Simulator:ReplyShare", "0");
+        // …and the simulated network delivers every text: by default 5% end undelivered or failed at random, and once
+        // in ./test.sh a journey whose first text drew 30006 never showed the reply it sent next. The screens for those
+        // statuses are tested with seeded messages (SeedMessageAsync).
+        builder.UseSetting("Chorus:Simulator:UndeliveredShare", "0");
+        builder.UseSetting("Chorus:Simulator:FailedShare", "0");
 
         // Webhook receivers in these tests listen on this machine over plain http.
         builder.UseSetting("Chorus:Integrations:Webhooks:AllowLoopbackHttp", "true");
