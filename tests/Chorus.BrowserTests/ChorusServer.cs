@@ -359,6 +359,16 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
         }
     }
 
+    /// <summary>Marks a contact's number as unable to receive texts, as a provider's 30006 (landline) callback does.</summary>
+    public async Task MarkNumberBadAsync(string slug, string phone)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Contacts.IgnoreQueryFilters()
+            .Where(c => c.PhoneE164 == phone && db.Organizations.Any(org => org.Id == c.OrganizationId && org.Slug == slug))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.BadNumber, true), TestContext.Current.CancellationToken);
+    }
+
     public async Task<bool> IsOptedOutAsync(string slug, string phone)
     {
         await using var scope = Services.CreateAsyncScope();

@@ -168,6 +168,18 @@ public sealed class TextingTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" })).ToBeHiddenAsync();
         await page.SaveScreenshotAsync("texting-thread");
 
+        // The provider reports Maria's number cannot receive texts: no reply box, and the texter is told why.
+        await server.MarkNumberBadAsync(slug, "+16145550201");
+        await page.ReloadAsync();
+        await page.WaitForInteractivityAsync();
+        await Expect(page.GetByText("The provider reports this number cannot receive texts")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send reply" })).ToHaveCountAsync(0);
+        await page.SaveScreenshotAsync("texting-thread-bad-number");
+        await page.Locator("[data-live=true]").WaitForAsync();
+        await server.InjectInboundAsync(slug, "+16145550201", "Sorry, my phone was off. Thursday works!");
+        await Expect(page.GetByRole(AriaRole.Log, new() { Name = "Messages" })).ToContainTextAsync("my phone was off");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send reply" })).ToBeVisibleAsync();
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Inbox", Exact = true }).ClickAsync();
         await server.InjectInboundAsync(slug, "+16145550202", "wrong number, please take me off your list");
         var ben = page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link).Filter(new() { HasText = "Ben Okoro" });

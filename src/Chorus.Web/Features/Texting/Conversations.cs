@@ -33,6 +33,9 @@ public static class Conversations
     {
         /// <summary>The start of the conversation's last message, for inbox lists; null on a single conversation.</summary>
         public Preview? Last { get; init; }
+
+        /// <summary>The provider reported the number as unable to receive texts (until the voter texts from it again).</summary>
+        public bool BadNumber { get; init; }
     }
 
     /// <summary>The start of a conversation's last message and who sent it.</summary>
@@ -327,7 +330,10 @@ public static class Conversations
 
     public static Item ToItem(Contact c) => new(
         c.Id, c.CampaignId, c.FirstName, c.LastName, c.PhoneE164, c.ConversationStatus, c.TexterUserId, c.LastMessageUtc, c.LastInboundUtc, c.Escalated,
-        string.IsNullOrEmpty(c.Tags) ? [] : JsonSerializer.Deserialize<List<string>>(c.Tags) ?? [], c.Escalated ? c.EscalationReason : null);
+        string.IsNullOrEmpty(c.Tags) ? [] : JsonSerializer.Deserialize<List<string>>(c.Tags) ?? [], c.Escalated ? c.EscalationReason : null)
+    {
+        BadNumber = c.BadNumber,
+    };
 
     /// <summary>The audit data of a tag change; filled in as the change is made, serialized when it is recorded.</summary>
     private sealed class TagChange

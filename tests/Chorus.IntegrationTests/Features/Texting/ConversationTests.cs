@@ -107,6 +107,31 @@ public sealed class ConversationTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_voter_whose_number_was_reported_unable_to_receive_texts_can_be_answered_once_they_text_in(DatabaseProvider provider)
+    {
+        var (app, org, texter, _, contacts) = await TextedAsync(provider);
+        await using var _ = app;
+        var first = await app.WithDbAsync(db => db.Messages.IgnoreQueryFilters().FirstAsync(m => m.ContactId == contacts[0], Ct));
+        (await PostWebhookAsync(app, $"/webhooks/simulator/{org.Slug}/status", Status(first.ProviderMessageId!, "undelivered", 30006), await SimulatorTokenAsync(app, org)))
+            .EnsureSuccessStatusCode();
+        var marked = await (await texter.Client.GetAsync(Url(org, $"/conversations/{contacts[0]}"), Ct)).ReadAsync<Conversations.Thread>(HttpStatusCode.OK);
+        var refused = await texter.Client.PostAsJsonAsync(Url(org, $"/conversations/{contacts[0]}/messages"), new { text = "Hello?" }, Ct);
+
+        await VoterRepliesAsync(app, org, first.Phone, "Got your text late, yes I'll vote", "SMlandline");
+        var answered = await texter.Client.PostAsJsonAsync(Url(org, $"/conversations/{contacts[0]}/messages"), new { text = "Thank you!" }, Ct);
+        var reply = await answered.ReadAsync<Conversations.MessageQueued>(HttpStatusCode.Accepted);
+        await DispatchAsync(app);
+        var thread = await (await texter.Client.GetAsync(Url(org, $"/conversations/{contacts[0]}"), Ct)).ReadAsync<Conversations.Thread>(HttpStatusCode.OK);
+        var audited = await app.WithDbAsync(db => db.AuditEvents.IgnoreQueryFilters().CountAsync(e => e.Action == "contact.number_reachable" && e.Subject == $"contact:{contacts[0]}", Ct));
+
+        Assert.True(marked.Contact.BadNumber);
+        await refused.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.False(thread.Contact.BadNumber);
+        Assert.NotEqual(MessageStatus.Canceled, (await MessageAsync(app, reply.MessageId)).Status);
+        Assert.Equal(1, audited);
+    }
+
+    [Theory, BothDatabases]
     public async Task A_survey_answer_is_recorded_once_and_returns_the_scripts_follow_up_for_this_contact(DatabaseProvider provider)
     {
         var (app, org, texter, campaignId, contacts) = await TextedAsync(provider);

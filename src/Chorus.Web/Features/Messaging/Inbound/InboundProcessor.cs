@@ -261,15 +261,23 @@ public sealed class InboundProcessor(
         };
         db.Messages.Add(message);
         MessageStatusChange.Record(db, message, MessageStatus.Received, "received", now);
+        var voter = new AuditActor(null, $"voter {inbound.From}");
         if (contact is not null)
         {
             contact.LastInboundUtc = now;
             contact.LastMessageUtc = now;
+            if (contact.BadNumber)
+            {
+                // A number that texts in can be texted: the provider's "cannot receive" (a landline or an unreachable
+                // carrier, often passing) no longer holds, and a voter who writes back must be answerable.
+                contact.BadNumber = false;
+                AuditEvent.Record(db, organizationId, voter, "contact.number_reachable", $"contact:{contact.Id}",
+                    new { phone = inbound.From, reason = "The voter texted from the number the provider had reported as unable to receive texts." }, now);
+            }
         }
 
         var match = KeywordMatcher.Match(inbound.Body, rules);
         var providerAnswered = provider == MessagingSettings.Twilio && settings.TwilioAnswersKeywords && match.ProviderAnswers;
-        var voter = new AuditActor(null, $"voter {inbound.From}");
         var reply = (string?)null;
         var replyKind = MessageKind.Help;
         var kind = match.Kind;
