@@ -250,10 +250,10 @@ public abstract class AppDbContext(DbContextOptions options)
     }
 
     /// <summary>
-    /// Taken around a save that opens its own write transaction; released when the save is over. Null when the provider
-    /// needs none.
+    /// Taken around a save that opens its own write transaction, and around a statement that writes outside one;
+    /// released when the write is over. Null when the provider needs none. Not re-entrant: never take it twice.
     /// </summary>
-    protected virtual Task<IDisposable?> EnterWriteGateAsync(CancellationToken ct) => Task.FromResult<IDisposable?>(null);
+    public virtual Task<IDisposable?> EnterWriteGateAsync(CancellationToken ct) => Task.FromResult<IDisposable?>(null);
 
     /// <summary>
     /// Serializes audit appends of these organizations until the current transaction ends. SQLite needs nothing: its

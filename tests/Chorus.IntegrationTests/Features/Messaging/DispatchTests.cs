@@ -4,6 +4,7 @@ using Chorus.Features.Messaging.Simulator;
 using Chorus.Features.OptOuts;
 using Chorus.Infrastructure.Data;
 using Chorus.IntegrationTests.Infrastructure;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Chorus.IntegrationTests.Features.Messaging.MessagingKit;
@@ -99,6 +100,22 @@ public sealed class DispatchTests
         Assert.Equal(new DateTime(2026, 11, 3, 19, 0, 0, DateTimeKind.Utc), held.NotBeforeUtc);
         Assert.Equal(MessageStatus.Submitted, sent.Status);
         Assert.Equal(MessageStatus.Submitted, (await MessageAsync(app, initial)).Status);
+    }
+
+    [Fact]
+    public async Task A_pass_over_an_empty_outbox_does_not_wait_for_the_database_write_lock()
+    {
+        await using var app = await ChorusApp.StartAsync(DatabaseProvider.Sqlite);
+        await using var other = new SqliteConnection(app.ConnectionString);
+        await other.OpenAsync(Ct);
+        // SQLite's one write lock, held by another writer (BEGIN IMMEDIATE) for as long as this test runs.
+        await using var holding = other.BeginTransaction();
+
+        var pass = DispatchAsync(app);
+        var finished = await Task.WhenAny(pass, Task.Delay(TimeSpan.FromSeconds(5), Ct)) == pass;
+
+        Assert.True(finished, "The pass waited for the write lock although there was nothing to claim.");
+        Assert.Equal(0, await pass);
     }
 
     [Theory, BothDatabases]

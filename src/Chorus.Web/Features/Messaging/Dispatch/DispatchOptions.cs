@@ -31,4 +31,11 @@ public sealed class DispatchOptions
 
     /// <summary>Pause between passes when there is nothing to send.</summary>
     public TimeSpan IdleDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long the worker waits, once woken, before it claims: texts queued meanwhile go in the same pass. Under a
+    /// flood of replies (each STOP and HELP queues an answer), a pass per queued answer took SQLite's one write lock
+    /// from the inbound saves twice per answer.
+    /// </summary>
+    public TimeSpan GatherDelay { get; set; } = TimeSpan.FromMilliseconds(25);
 }

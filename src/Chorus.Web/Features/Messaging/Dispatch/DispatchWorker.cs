@@ -38,6 +38,10 @@ public sealed class DispatchWorker(MessageDispatcher dispatcher, Reconciler reco
             }
 
             await signal.WaitAsync(options.Value.IdleDelay, stoppingToken);
+            if (options.Value.GatherDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(options.Value.GatherDelay, stoppingToken); // real time, as the idle wait above
+            }
         }
     }
 
