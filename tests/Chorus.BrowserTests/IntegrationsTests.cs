@@ -127,6 +127,9 @@ public sealed class IntegrationsTests(ChorusServer server, BrowserFixture browse
         await page.GetByRole(AriaRole.Option, new() { Name = "Strong Support" }).ClickAsync();
         await row.GetByRole(AriaRole.Combobox, new() { Name = "“No” is" }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Oppose" }).ClickAsync();
+        // The list closes before Save is pressed: while it is closing, its overlay takes the click (a loaded CI run once
+        // pressed Save into it, and nothing was saved).
+        await Expect(page.GetByRole(AriaRole.Listbox)).ToHaveCountAsync(0);
         await mapping.GetByRole(AriaRole.Button, new() { Name = "Save mapping" }).ClickAsync();
         await Expect(page.GetByText("Mapping saved", new() { Exact = false })).ToBeVisibleAsync();
         // Checked once the notices have faded: axe reads a snackbar in the middle of its fade as low contrast.

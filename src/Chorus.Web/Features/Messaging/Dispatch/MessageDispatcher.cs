@@ -64,17 +64,17 @@ public sealed class MessageDispatcher(
         // SQLite runs one writer at a time, so the statement as a whole is the claim. An empty outbox is found by a read,
         // which needs no lock; a claim waits its turn at the write gate with the other saves, instead of sleeping in
         // SQLite's busy handler (1, 2, 5 … ms) while a save holds the lock, or making that save sleep.
-        var due = db.Messages.IgnoreQueryFilters()
-            .Where(m => m.Status == MessageStatus.Queued && m.NotBeforeUtc <= nowUtc)
-            .OrderBy(m => m.NotBeforeUtc)
-            .Take(batchSize)
-            .Select(m => m.Id);
         if (!await AnyDue.For(db)(db, nowUtc))
         {
             return 0;
         }
 
-        using var gate = await db.EnterWriteGateAsync(ct);
+        var due = db.Messages.IgnoreQueryFilters()
+            .Where(m => m.Status == MessageStatus.Queued && m.NotBeforeUtc <= nowUtc)
+            .OrderBy(m => m.NotBeforeUtc)
+            .Take(batchSize)
+            .Select(m => m.Id);
+        using var gate = db.Database.CurrentTransaction is null ? await db.EnterWriteGateAsync(ct) : null;
         return await db.Messages.IgnoreQueryFilters()
             .Where(m => due.Contains(m.Id) && m.Status == MessageStatus.Queued)
             .ExecuteUpdateAsync(s => s
