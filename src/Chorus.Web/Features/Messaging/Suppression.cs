@@ -59,12 +59,7 @@ public static class Suppression
     /// <summary>Cancels every outbound message to <paramref name="phone"/> that no dispatcher has claimed yet.</summary>
     public static async Task CancelQueuedAsync(AppDbContext db, Guid organizationId, string phone, string reason, DateTime nowUtc, CancellationToken ct)
     {
-        var queued = new List<Message>();
-        await foreach (var message in QueuedTo.For(db)(db, organizationId, phone).WithCancellation(ct))
-        {
-            queued.Add(message);
-        }
-
+        var queued = await QueuedTo.For(db)(db, organizationId, phone).ToListAsync(ct);
         foreach (var message in queued.Where(m => m.Kind != MessageKind.OptOutConfirmation))
         {
             message.Status = MessageStatus.Canceled;

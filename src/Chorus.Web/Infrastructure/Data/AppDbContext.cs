@@ -154,7 +154,7 @@ public abstract class AppDbContext(DbContextOptions options)
             Features.Analytics.Counters.CampaignCounters.Track(this, counterDeltas);
 
             // Taken after the in-memory bookkeeping, so the serial part of a save is only its writes.
-            using var gate = Database.CurrentTransaction is null ? await EnterWriteGateAsync(cancellationToken) : null;
+            using var gate = await WriteTurnAsync(cancellationToken);
             var saved = inBulk ? await SaveInBulkAsync(acceptAllChangesOnSuccess, cancellationToken) : await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
             ForgetCounterDeltas();
             return saved;
@@ -250,10 +250,16 @@ public abstract class AppDbContext(DbContextOptions options)
     }
 
     /// <summary>
-    /// Taken around a save that opens its own write transaction, and around a statement that writes outside one;
-    /// released when the write is over. Null when the provider needs none. Not re-entrant: never take it twice.
+    /// This process's turn to write, taken around a save that opens its own write transaction and around a statement
+    /// that writes outside one (the dispatcher's claim, the send-rate counters), and released when the write is over:
+    /// writers queue here instead of sleeping in SQLite's busy handler. Null inside a transaction, which already holds
+    /// the database's write lock, and where the provider needs no gate. Not re-entrant: never take it twice.
     /// </summary>
-    public virtual Task<IDisposable?> EnterWriteGateAsync(CancellationToken ct) => Task.FromResult<IDisposable?>(null);
+    public Task<IDisposable?> WriteTurnAsync(CancellationToken ct) =>
+        Database.CurrentTransaction is null ? EnterWriteGateAsync(ct) : Task.FromResult<IDisposable?>(null);
+
+    /// <summary>The gate behind <see cref="WriteTurnAsync"/>; null when the provider needs none.</summary>
+    protected virtual Task<IDisposable?> EnterWriteGateAsync(CancellationToken ct) => Task.FromResult<IDisposable?>(null);
 
     /// <summary>
     /// Serializes audit appends of these organizations until the current transaction ends. SQLite needs nothing: its

@@ -5,6 +5,6 @@ namespace Chorus.Infrastructure.Data;
 /// <summary>A context starts acting for no organization; <see cref="AppDbContext.ActFor"/> binds it to one.</summary>
 public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
 {
-    public override Task<IDisposable?> EnterWriteGateAsync(CancellationToken ct) =>
+    protected override Task<IDisposable?> EnterWriteGateAsync(CancellationToken ct) =>
         SqliteWriteGate.EnterAsync(Database.GetDbConnection().DataSource, ct);
 }

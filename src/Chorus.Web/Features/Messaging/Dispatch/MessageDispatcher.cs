@@ -74,7 +74,7 @@ public sealed class MessageDispatcher(
             .OrderBy(m => m.NotBeforeUtc)
             .Take(batchSize)
             .Select(m => m.Id);
-        using var gate = db.Database.CurrentTransaction is null ? await db.EnterWriteGateAsync(ct) : null;
+        using var gate = await db.WriteTurnAsync(ct);
         return await db.Messages.IgnoreQueryFilters()
             .Where(m => due.Contains(m.Id) && m.Status == MessageStatus.Queued)
             .ExecuteUpdateAsync(s => s

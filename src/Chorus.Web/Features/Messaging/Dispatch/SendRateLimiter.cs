@@ -20,7 +20,7 @@ public static class SendRateLimiter
 
         // Both statements write: outside a transaction they wait their turn at the write gate, as the claim does,
         // instead of sleeping in SQLite's busy handler or making a save that holds the gate sleep there.
-        using var gate = db.Database.CurrentTransaction is null ? await db.EnterWriteGateAsync(ct) : null;
+        using var gate = await db.WriteTurnAsync(ct);
         var total = await db.Database.SqlQuery<int>($"""
             INSERT INTO "SendRateCounters" ("Key", "Window", "Count") VALUES ({key}, {window}, {wanted})
             ON CONFLICT ("Key", "Window") DO UPDATE SET "Count" = "SendRateCounters"."Count" + excluded."Count"
