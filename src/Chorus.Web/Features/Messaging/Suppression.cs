@@ -9,7 +9,8 @@ namespace Chorus.Features.Messaging;
 /// <summary>
 /// What an opt-out does inside the unit of work that learns of it (a STOP reply, a provider's 21610, a texter's
 /// confirmation): the number goes on the organization's list, every message still queued to it is cancelled, and its
-/// conversations close. Saved with the caller's save, so the opt-out and its cause are one transaction.
+/// conversations close. Saved with the caller's save, so the opt-out and its cause are one transaction. Each entity it
+/// changes is scanned for the change at once, so a caller may turn automatic change detection off (the inbound drain).
 /// </summary>
 public static class Suppression
 {
@@ -36,6 +37,7 @@ public static class Suppression
         await foreach (var contact in ContactsOf.For(db)(db, organizationId, phone).WithCancellation(ct))
         {
             contact.ConversationStatus = ConversationStatus.OptedOut;
+            db.Entry(contact).DetectChanges();
         }
 
         if (already)
@@ -66,6 +68,7 @@ public static class Suppression
             message.ErrorMessage = reason;
             message.UpdatedUtc = nowUtc;
             MessageStatusChange.Record(db, message, MessageStatus.Canceled, "canceled", nowUtc);
+            db.Entry(message).DetectChanges();
         }
     }
 }

@@ -223,6 +223,30 @@ public sealed class InboundTests
     }
 
     [Theory, BothDatabases]
+    public async Task Stop_closes_every_conversation_the_organization_has_with_that_number_and_start_reopens_them_all(DatabaseProvider provider)
+    {
+        var (app, org, firstId, token) = await TextedContactAsync(provider);
+        await using var _ = app;
+        var secondId = await ContactAsync(app, org, await CampaignAsync(app, org, "Town hall"), Voter);
+        await QueueAsync(app, org, secondId);
+        await DispatchAsync(app);
+        var queued = await QueueAsync(app, org, firstId, "Can we count on you?", MessageKind.Reply);
+        Task<Dictionary<Guid, ConversationStatus>> StatusesAsync() => app.WithDbAsync(db => db.Contacts.IgnoreQueryFilters()
+            .Where(c => c.Id == firstId || c.Id == secondId).ToDictionaryAsync(c => c.Id, c => c.ConversationStatus, Ct));
+
+        (await PostWebhookAsync(app, InboundPath(org), Inbound("SMstop", Voter, OurNumber, "STOP"), token)).EnsureSuccessStatusCode();
+        var stopped = await StatusesAsync();
+        var canceled = await MessageAsync(app, queued);
+        (await PostWebhookAsync(app, InboundPath(org), Inbound("SMstart", Voter, OurNumber, "START"), token)).EnsureSuccessStatusCode();
+        var started = await StatusesAsync();
+
+        Assert.All(stopped.Values, status => Assert.Equal(ConversationStatus.OptedOut, status));
+        Assert.Equal(MessageStatus.Canceled, canceled.Status);
+        Assert.All(started.Values, status => Assert.Equal(ConversationStatus.NeedsResponse, status));
+        Assert.Equal(2, started.Count);
+    }
+
+    [Theory, BothDatabases]
     public async Task Texts_that_arrive_together_are_saved_together_and_one_number_is_applied_in_the_order_it_wrote(DatabaseProvider provider)
     {
         var (app, org, _, _) = await TextedContactAsync(provider);
