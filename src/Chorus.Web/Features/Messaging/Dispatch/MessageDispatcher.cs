@@ -18,6 +18,9 @@ public sealed class MessageDispatcher(
 {
     private DispatchOptions Options => options.Value;
 
+    /// <summary>The most messages one pass claims.</summary>
+    public int BatchSize => Options.BatchSize;
+
     /// <summary>Claims and sends one batch. Returns how many messages were claimed (0 when the outbox is empty).</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
