@@ -42,4 +42,44 @@ public sealed class SqliteCheckpointerTests
 
         Assert.True(grown, $"The database file stayed at {new FileInfo(path).Length:N0} bytes (was {before:N0}): nothing checkpointed the log.");
     }
+
+    [Fact]
+    public async Task Under_writes_that_never_pause_the_log_starts_over_instead_of_growing_without_end()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await ChorusApp.StartAsync(DatabaseProvider.Sqlite);
+        _ = app.Services;
+        var path = new SqliteConnectionStringBuilder(app.ConnectionString).DataSource;
+        await using var writer = new SqliteConnection(new SqliteConnectionStringBuilder(app.ConnectionString) { Pooling = false }.ToString());
+        await writer.OpenAsync(ct);
+        await using (var setUp = writer.CreateCommand())
+        {
+            // Only the app's checkpointer may start the log over: this writer never checkpoints on its own.
+            setUp.CommandText = "PRAGMA wal_autocheckpoint = 0; CREATE TABLE restart_probe (body TEXT NOT NULL);";
+            await setUp.ExecuteNonQueryAsync(ct);
+        }
+
+        // As the inbound drain writes under load: one transaction after another through the app's write gate, each
+        // holding SQLite's write lock for a few milliseconds, so a passive checkpoint always ends inside one.
+        // 1,600 transactions of about eight pages each: some 13,000 frames of log, three times the restart threshold.
+        for (var i = 0; i < 1600; i++)
+        {
+            using var turn = await SqliteWriteGate.EnterAsync(path, ct);
+            await using var transaction = (SqliteTransaction)await writer.BeginTransactionAsync(ct);
+            await using var insert = writer.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
+                INSERT INTO restart_probe SELECT printf('%.1000c', 'x') FROM n;
+                """;
+            await insert.ExecuteNonQueryAsync(ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(2), ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        const int frame = 4096 + 24;
+        var log = new FileInfo(path + "-wal").Length;
+        Assert.True(log < 2 * SqliteCheckpointer.RestartAfterFrames * frame,
+            $"The log grew to {log:N0} bytes ({log / frame:N0} frames): it never started over.");
+    }
 }
