@@ -43,14 +43,14 @@ public static class EventReader
         var contactIds = relevant.Select(e => IdOf(e.Subject, "contact:")).OfType<Guid>()
             .Concat(messages.Values.Select(m => m.ContactId).OfType<Guid>()).Distinct().ToList();
         var phones = relevant.Select(e => e.Subject.StartsWith("phone:", StringComparison.Ordinal) ? e.Subject["phone:".Length..] : null).OfType<string>().Distinct().ToList();
-        // Two look-ups, each on its own index (the key; OrganizationId + PhoneE164): one query with "ids OR phones"
-        // lets the database fall back to reading every contact of the organization.
+        // Two look-ups, each on its own index (the key; the phone): one query with "ids OR phones" lets the database
+        // fall back to reading every contact of the organization, and so would an indexable organization term.
         var contacts = contactIds.Count == 0 ? [] : await db.Contacts.IgnoreQueryFilters().AsNoTracking()
             .Where(c => c.OrganizationId == organizationId && contactIds.Contains(c.Id)).ToListAsync(ct);
         if (phones.Count > 0)
         {
             contacts.AddRange(await db.Contacts.IgnoreQueryFilters().AsNoTracking()
-                .Where(c => c.OrganizationId == organizationId && phones.Contains(c.PhoneE164)).ToListAsync(ct));
+                .Where(c => QueryHints.Likely(c.OrganizationId == organizationId) && phones.Contains(c.PhoneE164)).ToListAsync(ct));
         }
 
         contacts = [.. contacts.DistinctBy(c => c.Id)];

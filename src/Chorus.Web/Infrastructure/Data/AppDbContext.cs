@@ -93,6 +93,7 @@ public abstract class AppDbContext(DbContextOptions options)
         builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>>().ToTable("UserLogins");
         builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>>().ToTable("UserTokens");
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        QueryHints.Register(builder, Database.IsSqlite());
 
         var applyFilter = typeof(AppDbContext).GetMethod(nameof(ApplyOrganizationFilter), BindingFlags.NonPublic | BindingFlags.Instance)!;
         foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IOrganizationOwned).IsAssignableFrom(e.ClrType)))

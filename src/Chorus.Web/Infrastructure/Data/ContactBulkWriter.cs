@@ -88,7 +88,7 @@ internal sealed class SqliteContactBulkWriter : ContactBulkWriter
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = $"INSERT INTO \"Contacts\" ({Columns}) VALUES ($id, $org, $campaign, $phone, $first, $last, $zip, $ext, $custom, $zones, $source, $state, $import, $created) ON CONFLICT (\"CampaignId\", \"PhoneE164\") DO NOTHING";
+        command.CommandText = $"INSERT INTO \"Contacts\" ({Columns}) VALUES ($id, $org, $campaign, $phone, $first, $last, $zip, $ext, $custom, $zones, $source, $state, $import, $created) ON CONFLICT (\"PhoneE164\", \"CampaignId\") DO NOTHING";
         var p = ParameterNames.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
         command.Prepare();
         var inserted = 0;
@@ -201,7 +201,7 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
         }
 
         var inserted = await ExecuteAsync(connection,
-            $"INSERT INTO \"Contacts\" ({Columns}) SELECT {Columns} FROM contacts_stage ORDER BY rn ON CONFLICT (\"CampaignId\", \"PhoneE164\") DO NOTHING", ct);
+            $"INSERT INTO \"Contacts\" ({Columns}) SELECT {Columns} FROM contacts_stage ORDER BY rn ON CONFLICT (\"PhoneE164\", \"CampaignId\") DO NOTHING", ct);
         await ExecuteAsync(connection, "TRUNCATE contacts_stage", ct);
         return inserted;
     }

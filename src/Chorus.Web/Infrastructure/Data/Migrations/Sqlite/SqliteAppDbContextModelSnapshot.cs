@@ -578,10 +578,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("CampaignId", "Id");
 
-                    b.HasIndex("CampaignId", "PhoneE164")
+                    b.HasIndex("PhoneE164", "CampaignId")
                         .IsUnique();
-
-                    b.HasIndex("OrganizationId", "PhoneE164");
 
                     b.HasIndex("CampaignId", "AssignmentId", "ConversationStatus");
 

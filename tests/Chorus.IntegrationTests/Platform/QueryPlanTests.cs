@@ -1,0 +1,117 @@
+using System.Data.Common;
+using Chorus.Features.Audit;
+using Chorus.Features.Integrations;
+using Chorus.Features.Messaging;
+using Chorus.Features.Messaging.Inbound;
+using Chorus.Infrastructure.Data;
+using Chorus.IntegrationTests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Chorus.IntegrationTests.Platform;
+
+/// <summary>
+/// SQLite plans without statistics, so a look-up by phone that also names the organization can be answered by reading
+/// every contact of the organization through an organization-first index. These pin the plans of the look-ups by
+/// number on the hot paths to the phone index: seek each number, whatever the organization's size.
+/// </summary>
+public sealed class QueryPlanTests
+{
+    private static readonly DateTime Now = new(2026, 11, 28, 15, 0, 0, DateTimeKind.Utc);
+    private static readonly string[] Phones = ["+12025550143", "+12025550144", "+12025550145", "+12025550146"];
+
+    [Fact]
+    public async Task A_reply_batch_finds_its_conversations_by_seeking_each_phone_not_by_reading_the_organizations_contacts()
+    {
+        var plans = await PlansOfAsync(db => InboundProcessor.TextedAsync(db, Guid.NewGuid(), Phones).AsTask());
+
+        AssertSeeksThePhoneIndex(plans);
+    }
+
+    [Fact]
+    public async Task An_opt_out_finds_the_numbers_contacts_by_seeking_the_phone()
+    {
+        var plans = await PlansOfAsync(db => Suppression.OptOutAsync(
+            db, Guid.NewGuid(), Phones[0], "keyword", null, new AuditActor(null, "voter"), Now, TestContext.Current.CancellationToken));
+
+        AssertSeeksThePhoneIndex(plans);
+    }
+
+    [Fact]
+    public async Task The_integration_feed_finds_the_contacts_its_events_name_by_phone_through_the_phone_index()
+    {
+        var organizationId = Guid.NewGuid();
+        var entries = Phones.Select(p => new AuditEvent
+        {
+            OrganizationId = organizationId,
+            Actor = "voter",
+            Action = "opt_out.added",
+            Subject = $"phone:{p}",
+            Data = "{}",
+            OccurredUtc = Now,
+        }).ToList();
+
+        var plans = await PlansOfAsync(db => EventReader.ReadAsync(db, organizationId, entries, TestContext.Current.CancellationToken));
+
+        AssertSeeksThePhoneIndex(plans);
+    }
+
+    private static void AssertSeeksThePhoneIndex(IReadOnlyList<string> plans)
+    {
+        Assert.NotEmpty(plans);
+        Assert.All(plans, plan => Assert.Contains("USING INDEX IX_Contacts_PhoneE164_CampaignId (PhoneE164=?)", plan, StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs <paramref name="query"/> on a migrated SQLite database and returns the plan of each statement it sent that reads contacts.</summary>
+    private static async Task<IReadOnlyList<string>> PlansOfAsync(Func<AppDbContext, Task> query)
+    {
+        await using var app = await ChorusApp.StartAsync(DatabaseProvider.Sqlite);
+        var recorder = new ContactReads();
+        await using (var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>()
+            .UseSqlite(app.ConnectionString).AddInterceptors(recorder).Options))
+        {
+            await query(db);
+        }
+
+        await using var connection = new SqliteConnection(app.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        var plans = new List<string>();
+        foreach (var (sql, parameters) in recorder.Statements)
+        {
+            await using var explain = connection.CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            foreach (var (name, value) in parameters)
+            {
+                explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
+            await using var reader = await explain.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            var lines = new List<string>();
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                lines.Add(reader.GetString(3));
+            }
+
+            plans.Add(string.Join(" | ", lines));
+        }
+
+        return plans;
+    }
+
+    private sealed class ContactReads : DbCommandInterceptor
+    {
+        public List<(string Sql, List<(string Name, object? Value)> Parameters)> Statements { get; } = [];
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("FROM \"Contacts\"", StringComparison.Ordinal))
+            {
+                Statements.Add((command.CommandText, command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, (object?)p.Value)).ToList()));
+            }
+
+            return ValueTask.FromResult(result);
+        }
+    }
+}
