@@ -92,6 +92,10 @@ internal sealed class ImportChunkConfiguration : IEntityTypeConfiguration<Import
     {
         builder.HasKey(c => new { c.ImportId, c.Index });
         builder.HasOne<ContactImport>().WithMany().HasForeignKey(c => c.ImportId).OnDelete(DeleteBehavior.Cascade);
+
+        // PostgreSQL compresses large values with pglz by default: 1.45 s of CPU for an 80 MB file, in the upload's own
+        // request. lz4 takes 0.2 s for nearly the same size (36 MB against 32; 87 MB uncompressed). SQLite ignores it.
+        builder.Property(c => c.Data).UseCompressionMethod("lz4");
     }
 }
 

@@ -689,7 +689,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<byte[]>("Data")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasColumnType("bytea")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.HasKey("ImportId", "Index");
 

@@ -681,7 +681,8 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<byte[]>("Data")
                         .IsRequired()
-                        .HasColumnType("BLOB");
+                        .HasColumnType("BLOB")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.HasKey("ImportId", "Index");
 
