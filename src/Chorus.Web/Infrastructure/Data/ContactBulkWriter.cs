@@ -25,9 +25,6 @@ public abstract class ContactBulkWriter
     /// </summary>
     public virtual int RowsPerWrite => int.MaxValue;
 
-    /// <summary>Rows an import commits per transaction unless <c>Contacts:ImportBatchSize</c> says otherwise.</summary>
-    public virtual int DefaultBatchSize => 50_000;
-
     /// <summary>
     /// Readies <paramref name="db"/>'s connection for a whole import's batches and returns what undoes it. The default
     /// does nothing; SQLite keeps one connection open with a large page cache for the import's duration.
@@ -55,14 +52,6 @@ internal sealed class SqliteContactBulkWriter : ContactBulkWriter
     /// a whole batch (50,000 contacts, ~90 MB) in memory until its commit.
     /// </summary>
     public override int RowsPerWrite => 1_000;
-
-    /// <summary>
-    /// A commit writes every page the batch dirtied, and random phones dirty most of the phone index's pages whatever
-    /// the batch's size, so fewer, larger batches write the index fewer times: 1M rows in 20.9–21.3 s with batches of
-    /// 200,000 against 23.0–23.5 s with 50,000, at the same peak memory (BENCHMARKS.md). Progress moves in five steps
-    /// for a million rows.
-    /// </summary>
-    public override int DefaultBatchSize => 200_000;
 
     /// <summary>
     /// The import's own page cache: 64 MB keeps the contact indexes of a million-row import in memory, which cut its

@@ -73,10 +73,9 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
             return true; // another instance took it first; look again
         }
 
-        var writer = scope.ServiceProvider.GetRequiredService<ContactBulkWriter>();
-        var importer = new ContactImporter(db, writer, clock, scope.ServiceProvider.GetRequiredService<ILogger<ContactImporter>>())
+        var importer = new ContactImporter(db, scope.ServiceProvider.GetRequiredService<ContactBulkWriter>(), clock, scope.ServiceProvider.GetRequiredService<ILogger<ContactImporter>>())
         {
-            BatchSize = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value.ImportBatchSize ?? writer.DefaultBatchSize,
+            BatchSize = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value.ImportBatchSize,
         };
         try
         {
