@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Chorus.Bench;
 
 /// <summary>
-/// `bench contacts [--rows N] [--postgres "conn"]`: uploads a deterministic CSV through the real HTTP API of a started
+/// `bench contacts [--rows N] [--postgres "conn"] [--probe]`: uploads a deterministic CSV through the real HTTP API of a started
 /// server (its own process, <see cref="ServerProcess"/>), waits for the import to finish, and prints rows/s, seconds and
 /// the server's peak resident set.
 /// ~5% invalid phones in varied formats, ~3% duplicates, ~2% on the opt-out list; 10 columns, 3 of them custom.
@@ -26,6 +26,7 @@ internal static class ContactsBench
     {
         var rows = int.Parse(args.SkipWhile(a => a != "--rows").Skip(1).FirstOrDefault() ?? "1000000", CultureInfo.InvariantCulture);
         var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
+        var probe = args.Contains("--probe");
         var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
         var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
         await BenchProgram.MigrateAsync(provider, connectionString);
@@ -57,6 +58,8 @@ internal static class ContactsBench
         upload.EnsureSuccessStatusCode();
         var accepted = total.Elapsed;
         var id = (await upload.Content.ReadFromJsonAsync<IdOnly>())!.Id;
+        using var importDone = new CancellationTokenSource();
+        var probing = probe ? ProbeWritesAsync(http, slug, importDone.Token) : Task.FromResult<List<double>>([]);
         ImportStatus status;
         while (true)
         {
@@ -70,9 +73,18 @@ internal static class ContactsBench
         }
 
         total.Stop();
+        await importDone.CancelAsync();
+        var probes = await probing;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"upload accepted (file stored) after {accepted.TotalSeconds:F2} s; import {status.Status} after {total.Elapsed.TotalSeconds:F2} s end to end → {rows / total.Elapsed.TotalSeconds:N0} rows/s"));
         output.WriteLine($"imported {status.Imported:N0}, invalid {status.Invalid:N0}, duplicates {status.Duplicates:N0}, opted out {status.OptedOut:N0}; server (its own process) peak resident set {server.PeakResidentBytes / (1024 * 1024):N0} MB, {idle / (1024 * 1024):N0} MB when idle before the upload");
+
+        if (probe)
+        {
+            var sorted = probes.Order().ToArray();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"writes during the import (POST /opt-outs, one at a time, 100 ms apart): {sorted.Length:N0}, p50 {Percentiles.Of(sorted, 0.50)} ms, p99 {Percentiles.Of(sorted, 0.99)} ms, max {Percentiles.Of(sorted, 1)} ms"));
+        }
 
         await server.DisposeAsync(); // the floor runs alone: the server's pollers would contend for SQLite's write lock
         var floor = await FloorAsync(app.Services, campaignId);
@@ -120,6 +132,34 @@ internal static class ContactsBench
         }
 
         return watch.Elapsed;
+    }
+
+    /// <summary>
+    /// `--probe`: what an upload costs everyone else. Until the import ends, one small write at a time, 100 ms apart
+    /// (adding a number to the opt-out list, as a supervisor would), timed from request to response.
+    /// </summary>
+    private static async Task<List<double>> ProbeWritesAsync(HttpClient http, string slug, CancellationToken importDone)
+    {
+        var latencies = new List<double>();
+        var n = 0;
+        while (!importDone.IsCancellationRequested)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await http.PostAsJsonAsync(new Uri($"/api/v1/orgs/{slug}/opt-outs", UriKind.Relative),
+                new { phone = string.Create(CultureInfo.InvariantCulture, $"+1917{7_000_000 + n++:D7}"), reason = "bench probe" }, CancellationToken.None);
+            response.EnsureSuccessStatusCode();
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(100, importDone);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return latencies;
     }
 
     private sealed record IdOnly(Guid Id);

@@ -259,6 +259,9 @@ public abstract class AppDbContext(DbContextOptions options)
     public Task<IDisposable?> WriteTurnAsync(CancellationToken ct) =>
         Database.CurrentTransaction is null ? EnterWriteGateAsync(ct) : Task.FromResult<IDisposable?>(null);
 
+    /// <summary>Whether another save is waiting for the write turn, so a long transaction holding it should end soon.</summary>
+    public virtual bool WriteTurnWanted => false;
+
     /// <summary>The gate behind <see cref="WriteTurnAsync"/>; null when the provider needs none.</summary>
     protected virtual Task<IDisposable?> EnterWriteGateAsync(CancellationToken ct) => Task.FromResult<IDisposable?>(null);
 

@@ -7,4 +7,6 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
 {
     protected override Task<IDisposable?> EnterWriteGateAsync(CancellationToken ct) =>
         SqliteWriteGate.EnterAsync(Database.GetDbConnection().DataSource, ct);
+
+    public override bool WriteTurnWanted => SqliteWriteGate.HasWaiters(Database.GetDbConnection().DataSource);
 }

@@ -52,10 +52,13 @@ internal sealed class SqliteCheckpointer(string connectionString, ILogger<Sqlite
                         await wal.ExecuteNonQueryAsync(stoppingToken);
                     }
 
-                    if (await CheckpointAsync(connection, "PASSIVE", stoppingToken) >= RestartAfterFrames)
+                    if (await CheckpointAsync(connection, "PASSIVE", stoppingToken) >= RestartAfterFrames
+                        && await TurnWithinAsync(settings.DataSource, stoppingToken) is { } turn)
                     {
-                        using var turn = await SqliteWriteGate.EnterAsync(settings.DataSource, stoppingToken);
-                        await CheckpointAsync(connection, "RESTART", stoppingToken);
+                        using (turn)
+                        {
+                            await CheckpointAsync(connection, "RESTART", stoppingToken);
+                        }
                     }
                 }
                 catch (SqliteException ex)
@@ -69,6 +72,29 @@ internal sealed class SqliteCheckpointer(string connectionString, ILogger<Sqlite
         {
         }
     }
+
+    /// <summary>
+    /// The write turn, if it comes within <see cref="TurnWait"/>; otherwise null, and this tick only copies frames. Saves
+    /// hold the turn for milliseconds, but an import's batch holds it for up to a second: waiting behind one would stop
+    /// the passive copying for that long and then restart the log in the import's way (an upload took 24.6–25.9 s
+    /// instead of 22.1 s). Housekeeping, so it does not count as a waiting save (<see cref="SqliteWriteGate.HasWaiters"/>).
+    /// </summary>
+    private static async Task<IDisposable?> TurnWithinAsync(string dataSource, CancellationToken stoppingToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        wait.CancelAfter(TurnWait);
+        try
+        {
+            return await SqliteWriteGate.EnterAsync(dataSource, wait.Token, urgent: false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>How long a restart waits for the write turn before leaving it to a later tick.</summary>
+    public static readonly TimeSpan TurnWait = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Runs a checkpoint; returns the log's length in frames (SQLite's second result column).</summary>
     private static async Task<long> CheckpointAsync(SqliteConnection connection, string mode, CancellationToken ct)

@@ -232,6 +232,80 @@ public sealed class ContactImportTests
         Assert.Equal(4, await app.Seed.CountAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId)));
     }
 
+    [Fact]
+    public async Task On_sqlite_a_save_made_while_an_import_writes_goes_through_before_the_imports_next_rows()
+    {
+        var hook = new SaveDuringImportWriter();
+        await using var app = await ChorusApp.StartAsync(DatabaseProvider.Sqlite, services =>
+        {
+            services.Configure<ContactsOptions>(o =>
+            {
+                o.RunImportWorker = false;
+                o.ImportBatchSize = 1_000; // the whole file would be one batch, holding SQLite's write lock throughout
+                o.ImportYieldAfterRows = 1;
+            });
+            services.AddSingleton<ContactBulkWriter>(hook);
+        });
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        hook.DataSource = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(app.ConnectionString).DataSource;
+        hook.Save = () => app.WithDbAsync(db =>
+        {
+            db.JoinLinks.Add(new JoinLink { OrganizationId = org.Id, Code = "saved-mid-import", CreatedByUserId = org.Owner.Id, CreatedUtc = app.Clock.GetUtcNow().UtcDateTime });
+            return db.SaveChangesAsync(CancellationToken.None);
+        });
+        var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+
+        await ContactImportWorker.RunOnceAsync(app.Services.GetRequiredService<IServiceScopeFactory>(), TestContext.Current.CancellationToken);
+        var done = await WaitForAsync(org, accepted.Id);
+
+        // The save started while the first contact was being written; the second was written only after it was saved.
+        Assert.True(hook.SavedBeforeSecondRow);
+        Assert.Equal(("completed", 10L, 4L, 4L, 1L, 1L), (done.Status, done.RowsRead, done.Imported, done.Invalid, done.Duplicates, done.OptedOut));
+        Assert.Equal(1, await app.Seed.CountAsync(db => db.JoinLinks.IgnoreQueryFilters().Where(l => l.Code == "saved-mid-import")));
+    }
+
+    /// <summary>SQLite's writer, one contact per write; during the first write another scope saves, and the second write notes whether that save got through.</summary>
+    private sealed class SaveDuringImportWriter : ContactBulkWriter
+    {
+        private readonly SqliteContactBulkWriter _inner = new();
+        private Task? _saving;
+        private int _calls;
+
+        public string DataSource { get; set; } = "";
+
+        public Func<Task<int>> Save { get; set; } = () => Task.FromResult(0);
+
+        public bool SavedBeforeSecondRow { get; private set; }
+
+        public override int RowsPerWrite => 1;
+
+        public override Task<IAsyncDisposable> BeginImportAsync(AppDbContext db, CancellationToken ct) => _inner.BeginImportAsync(db, ct);
+
+        public override async Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct)
+        {
+            switch (++_calls)
+            {
+                case 1:
+                    _saving = Task.Run(Save, CancellationToken.None);
+                    // Until the save is queued for the write turn (or, where nothing queues it, has had time to finish).
+                    for (var waited = 0; waited < 100 && !SqliteWriteGate.HasWaiters(DataSource) && !_saving.IsCompleted; waited++)
+                    {
+                        await Task.Delay(50, CancellationToken.None);
+                    }
+
+                    break;
+                case 2:
+                    SavedBeforeSecondRow = await Task.WhenAny(_saving!, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)) == _saving;
+                    break;
+            }
+
+            return await _inner.InsertAsync(db, contacts, ct);
+        }
+
+        public override Task InsertRejectionsAsync(AppDbContext db, IReadOnlyList<ImportRejection> rejections, CancellationToken ct) =>
+            _inner.InsertRejectionsAsync(db, rejections, ct);
+    }
+
     private static Task<(ImportStatus, long)> WaitForStatusAsync(ChorusApp app, Guid importId) =>
         app.WithDbAsync(db => db.ContactImports.IgnoreQueryFilters().Where(i => i.Id == importId).Select(i => new ValueTuple<ImportStatus, long>(i.Status, i.RowsRead)).SingleAsync());
 

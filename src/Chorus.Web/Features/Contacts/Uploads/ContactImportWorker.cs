@@ -76,6 +76,7 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
         var importer = new ContactImporter(db, scope.ServiceProvider.GetRequiredService<ContactBulkWriter>(), clock, scope.ServiceProvider.GetRequiredService<ILogger<ContactImporter>>())
         {
             BatchSize = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value.ImportBatchSize,
+            YieldAfterRows = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value.ImportYieldAfterRows,
         };
         try
         {

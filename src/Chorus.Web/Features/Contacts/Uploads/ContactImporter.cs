@@ -24,6 +24,9 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
     public int BatchSize { get; init; } = DefaultBatchSize;
 
+    /// <summary>A batch this long commits early when another save waits for the write turn (SQLite; see <see cref="ContactsOptions.ImportYieldAfterRows"/>).</summary>
+    public int YieldAfterRows { get; init; } = 10_000;
+
     private readonly GarbageBound _garbage = new(); // settling a row allocates ~1 KB that is dead once it is written
 
     /// <summary>Processes the import this worker has claimed. Throws only when cancelled or when the claim is lost.</summary>
@@ -67,7 +70,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
                 await WriteAsync(batch, ct);
             }
 
-            if (batch.Rows >= BatchSize)
+            if (batch.Rows >= BatchSize || (batch.Rows >= YieldAfterRows && batch.Turn is not null && db.WriteTurnWanted))
             {
                 await FlushAsync(import, batch, stream.Position, ct);
             }
@@ -165,10 +168,19 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         GC.Collect(2, GCCollectionMode.Forced, blocking: true);
     }
 
-    /// <summary>Hands the settled contacts to the writer, in the batch's transaction (begun by the first write).</summary>
+    /// <summary>
+    /// Hands the settled contacts to the writer, in the batch's transaction (begun by the first write). On SQLite the
+    /// batch first takes this process's write turn, as every save does, and holds it until it commits: other saves
+    /// then wait in line at the gate, where the batch can see them, instead of asleep in SQLite's busy handler.
+    /// </summary>
     private async Task WriteAsync(Batch batch, CancellationToken ct)
     {
-        batch.Transaction ??= await db.Database.BeginTransactionAsync(ct);
+        if (batch.Transaction is null)
+        {
+            batch.Turn = await db.WriteTurnAsync(ct);
+            batch.Transaction = await db.Database.BeginTransactionAsync(ct);
+        }
+
         if (batch.Contacts.Count == 0)
         {
             return;
@@ -249,6 +261,10 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
     private sealed class Batch : IAsyncDisposable
     {
         public IDbContextTransaction? Transaction { get; set; }
+
+        /// <summary>The write turn the batch holds until its transaction ends (SQLite); null where the provider needs none.</summary>
+        public IDisposable? Turn { get; set; }
+
         public List<Contact> Contacts { get; } = [];
         public List<ImportRejection> Rejections { get; } = [];
         public int Rows { get; set; }
@@ -281,6 +297,9 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
                 Transaction = null;
                 await transaction.DisposeAsync();
             }
+
+            Turn?.Dispose();
+            Turn = null;
         }
     }
 }
