@@ -7,7 +7,7 @@ namespace Chorus.Infrastructure.Data;
 /// writer at a time; a writer that finds the lock taken sleeps in its busy handler (1, 2, 5, 10 … 100 ms) and tries
 /// again, so with dozens of concurrent saves most of a save's time was spent asleep while the lock stood free
 /// (BENCHMARKS.md, send). Here a waiting save is woken the moment the one before it finishes. Writers outside the
-/// gate (the dispatcher's claim, the importer, other processes) still meet SQLite's own lock and busy handler, so the
+/// gate (the dispatcher's claim, other processes) still meet SQLite's own lock and busy handler, so the
 /// gate changes only who waits where, never what is written. An import holds the gate for each batch and lets it go
 /// early when a save is waiting (<see cref="HasWaiters"/>).
 /// </summary>

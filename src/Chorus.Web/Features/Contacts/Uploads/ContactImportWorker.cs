@@ -73,10 +73,11 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
             return true; // another instance took it first; look again
         }
 
+        var settings = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value;
         var importer = new ContactImporter(db, scope.ServiceProvider.GetRequiredService<ContactBulkWriter>(), clock, scope.ServiceProvider.GetRequiredService<ILogger<ContactImporter>>())
         {
-            BatchSize = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value.ImportBatchSize,
-            YieldAfterRows = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value.ImportYieldAfterRows,
+            BatchSize = settings.ImportBatchSize,
+            YieldAfterRows = settings.ImportYieldAfterRows,
         };
         try
         {

@@ -70,7 +70,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
                 await WriteAsync(batch, ct);
             }
 
-            if (batch.Rows >= BatchSize || (batch.Rows >= YieldAfterRows && batch.Turn is not null && db.WriteTurnWanted))
+            if (batch.Rows >= BatchSize || (batch.Rows >= YieldAfterRows && db.WriteTurnWanted))
             {
                 await FlushAsync(import, batch, stream.Position, ct);
             }
