@@ -3,6 +3,7 @@ using Chorus.Features.Audit;
 using Chorus.Features.Integrations;
 using Chorus.Features.Messaging;
 using Chorus.Features.Messaging.Inbound;
+using Chorus.Features.Texting;
 using Chorus.Infrastructure.Data;
 using Chorus.IntegrationTests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -14,7 +15,8 @@ namespace Chorus.IntegrationTests.Platform;
 /// <summary>
 /// SQLite plans without statistics, so a look-up by phone that also names the organization can be answered by reading
 /// every contact of the organization through an organization-first index. These pin the plans of the look-ups by
-/// number on the hot paths to the phone index: seek each number, whatever the organization's size.
+/// number on the hot paths to the phone index, and the look-up of a batch of Sends to the primary key: seek each one,
+/// whatever the organization's size.
 /// </summary>
 public sealed class QueryPlanTests
 {
@@ -55,6 +57,18 @@ public sealed class QueryPlanTests
         var plans = await PlansOfAsync(db => EventReader.ReadAsync(db, organizationId, entries, TestContext.Current.CancellationToken));
 
         AssertSeeksThePhoneIndex(plans);
+    }
+
+    [Fact]
+    public async Task A_batch_of_sends_finds_its_contacts_by_seeking_each_id_not_by_reading_the_organizations_contacts()
+    {
+        // More ids than the ten rows SQLite guesses an equality on an index's first column finds.
+        Guid[] ids = [.. Enumerable.Range(0, 64).Select(_ => Guid.NewGuid())];
+
+        var plans = await PlansOfAsync(async db => await InitialSends.ContactsAsync(db, Guid.NewGuid(), ids).ToListAsync());
+
+        Assert.NotEmpty(plans);
+        Assert.All(plans, plan => Assert.Contains("USING INDEX sqlite_autoindex_Contacts_1 (Id=?)", plan, StringComparison.Ordinal));
     }
 
     private static void AssertSeeksThePhoneIndex(IReadOnlyList<string> plans)

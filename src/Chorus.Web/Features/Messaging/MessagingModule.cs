@@ -22,6 +22,7 @@ public static class MessagingModule
         services.AddSingleton<MessageDispatcher>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<InboundProcessor>();
+        services.AddSingleton<Texting.InitialSends>();
         services.AddHostedService<DispatchWorker>();
 
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();

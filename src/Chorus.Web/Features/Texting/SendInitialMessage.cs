@@ -6,7 +6,6 @@ using Chorus.Features.Campaigns.Templates;
 using Chorus.Features.Contacts;
 using Chorus.Features.Links;
 using Chorus.Features.Messaging;
-using Chorus.Features.Messaging.Dispatch;
 using Chorus.Features.OptOuts;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
@@ -19,8 +18,9 @@ namespace Chorus.Features.Texting;
 /// <summary>
 /// The send screen's two calls: the next contact of an assignment with its message rendered, and Send — one contact,
 /// one message, one human action (DESIGN.md invariant 2). A second Send for the same contact (double click, held
-/// Enter, two tabs, a retried request) is refused with 409 by the unique index on a contact's initial message,
-/// whatever the interleaving.
+/// Enter, two tabs, a retried request) is refused with 409, whatever the interleaving: <see cref="InitialSends"/> saves
+/// a Send only if its transaction finds the contact never texted, and the unique index on a contact's initial message
+/// stands behind it.
 /// </summary>
 public static class SendInitialMessage
 {
@@ -76,7 +76,7 @@ public static class SendInitialMessage
             .First()));
 
     private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid, CancellationToken, Task<Contact?>>> AssignedContact = new(() => EF.CompileAsyncQuery(
-        (AppDbContext db, Guid contactId, Guid assignmentId, CancellationToken ct) => db.Contacts.FirstOrDefault(c => c.Id == contactId && c.AssignmentId == assignmentId)));
+        (AppDbContext db, Guid contactId, Guid assignmentId, CancellationToken ct) => db.Contacts.AsNoTracking().FirstOrDefault(c => c.Id == contactId && c.AssignmentId == assignmentId)));
 
     private static readonly CompiledQuery<Func<AppDbContext, string, CancellationToken, Task<bool>>> OptedOut = new(() => EF.CompileAsyncQuery(
         (AppDbContext db, string phone, CancellationToken ct) => db.OptOuts.Any(o => o.PhoneE164 == phone)));
@@ -108,7 +108,7 @@ public static class SendInitialMessage
     }
 
     public static async Task<Outcome<Response>> SendAsync(
-        Guid assignmentId, Guid contactId, Request request, AuditActor actor, AppDbContext db, LinkTracker links, OutboxSignal outbox, TimeProvider clock, CancellationToken ct)
+        Guid assignmentId, Guid contactId, Request request, AuditActor actor, AppDbContext db, LinkTracker links, InitialSends sends, TimeProvider clock, CancellationToken ct)
     {
         var context = await LoadAsync(assignmentId, actor.UserId!.Value, db, ct);
         if (context.Failure is { } failure)
@@ -167,31 +167,12 @@ public static class SendInitialMessage
             return Failure.Unprocessable("The message cannot be sent.", [new Problem($"With its short links the message is over {Campaign.MaxMessageLength:N0} characters.", "text")]);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var queued = Outbox.Queue(db, contact.OrganizationId, provider, contact.PhoneE164, text, MessageKind.Initial, actor, now,
-            campaign.Id, contact.Id, actor.UserId, Guid.NewGuid(), contact.SenderNumber);
-        foreach (var link in tracked.Links)
-        {
-            link.MessageId ??= queued.Id;
-        }
-
-        queued.HasTrackedLink = tracked.Links.Any(l => l.MessageId == queued.Id);
-
-        contact.ConversationStatus = ConversationStatus.Messaged;
-        contact.TexterUserId = actor.UserId;
-        contact.LastMessageUtc = now;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Another Send for this contact won (the one-initial-message index): this one changes nothing.
-            return Failure.Conflict("This contact has already been sent their first message.");
-        }
-
-        outbox.Notify();
-        return new Response(queued.Id);
+        // Saved with other texters' Sends in one transaction, which checks again that the contact is still this
+        // assignment's and was never texted; answered once committed.
+        var saved = await sends.SaveAsync(new InitialSends.Send(
+            contact.OrganizationId, db.Organization.Slug ?? "", assignment.Id, campaign.Id, contact.Id, provider, text,
+            [.. tracked.Links.Where(l => l.MessageId is null).Select(l => l.Id)], actor, clock.GetUtcNow().UtcDateTime));
+        return saved.Failure is { } refused ? refused : new Response(saved.Value);
     }
 
     private sealed record Blocked(string Reason, DateTimeOffset? NextAllowedAt);
@@ -234,9 +215,9 @@ public static class SendInitialMessage
     }
 
     public static async Task<Results<Accepted<Response>, ProblemHttpResult>> HandleSendAsync(
-        Guid assignmentId, Guid contactId, Request? request, ClaimsPrincipal user, AppDbContext db, LinkTracker links, OutboxSignal outbox, TimeProvider clock, CancellationToken ct)
+        Guid assignmentId, Guid contactId, Request? request, ClaimsPrincipal user, AppDbContext db, LinkTracker links, InitialSends sends, TimeProvider clock, CancellationToken ct)
     {
-        var outcome = await SendAsync(assignmentId, contactId, request ?? new Request(null), user.AsAuditActor(), db, links, outbox, clock, ct);
+        var outcome = await SendAsync(assignmentId, contactId, request ?? new Request(null), user.AsAuditActor(), db, links, sends, clock, ct);
         return outcome.Failure is { } f ? f.ToProblem() : TypedResults.Accepted((string?)null, outcome.Value!);
     }
 }

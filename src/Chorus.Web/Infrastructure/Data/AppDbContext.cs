@@ -30,6 +30,9 @@ public abstract class AppDbContext(DbContextOptions options)
     /// <summary>The organization the tenant filter admits; <see cref="Guid.Empty"/> admits nothing.</summary>
     public Guid CurrentOrganizationId => currentOrganization.Id ?? Guid.Empty;
 
+    /// <summary>The organization this context acts for, as its scope set it.</summary>
+    internal CurrentOrganization Organization => currentOrganization;
+
     /// <summary>Binds the context (one leased from the pool, or one made by hand) to a scope's organization.</summary>
     internal AppDbContext ActFor(CurrentOrganization organization)
     {

@@ -1,13 +1,18 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
+using Chorus.Features.Audit;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
 using Chorus.Features.OptOuts;
 using Chorus.Features.Organizations;
 using Chorus.Features.Texting;
 using Chorus.Infrastructure.Data;
+using Chorus.Infrastructure.Http;
 using Chorus.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Chorus.IntegrationTests.Features.Messaging.MessagingKit;
 
 namespace Chorus.IntegrationTests.Features.Texting;
@@ -98,6 +103,78 @@ public sealed class AssignmentAndSendTests
         Assert.Equal(texter.Id, message.TexterUserId);
         Assert.NotEqual(next.ContactId, after.ContactId);
         Assert.Equal(1, after.Sent);
+    }
+
+    [Theory, BothDatabases]
+    public async Task Forty_contacts_each_sent_twice_at_once_get_one_first_message_each_and_every_repeat_a_409(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 40);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var batch = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+
+        var sends = await Task.WhenAll(batch.Contacts.Concat(batch.Contacts).Select(c =>
+            texter.Client.PostAsJsonAsync(Url(org, $"/assignments/{batch.AssignmentId}/contacts/{c.Id}/send"), new { }, Ct)));
+        var messages = await app.WithDbAsync(db => db.Messages.IgnoreQueryFilters().Where(m => m.CampaignId == campaignId).ToListAsync(Ct));
+        var messaged = await app.Seed.CountAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId && c.ConversationStatus == ConversationStatus.Messaged));
+        var recorded = await app.Seed.CountAsync(db => db.AuditEvents.IgnoreQueryFilters().Where(e => e.OrganizationId == org.Id && e.Action == "message.queued"));
+
+        Assert.Equal(40, batch.Contacts.Count);
+        Assert.Equal(40, sends.Count(r => r.StatusCode == HttpStatusCode.Accepted));
+        Assert.Equal(40, sends.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(batch.Contacts.Select(c => c.Id).Order(), messages.Select(m => m.ContactId!.Value).Order());
+        Assert.Equal(40, messaged);
+        Assert.Equal(40, recorded);
+    }
+
+    [Theory, BothDatabases]
+    public async Task Sends_queued_together_are_saved_together_and_each_gets_its_own_answer(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 30);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var batch = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        var sends = app.Services.GetRequiredService<InitialSends>();
+        var sizes = new ConcurrentBag<int>();
+        using var listener = SendBatchSizes(app, sizes);
+        var actor = new AuditActor(texter.Id, "Texter");
+        InitialSends.Send SendTo(Guid contactId, Guid assignmentId) =>
+            new(org.Id, org.Slug, assignmentId, campaignId, contactId, "simulator", "Hi there", [], actor, app.Clock.GetUtcNow().UtcDateTime);
+
+        // Queued in this order before any is saved: the first save takes one, the next takes what queued meanwhile. The
+        // last two are a repeat of the first contact and a contact that is no longer in this assignment.
+        var outcomes = await Task.WhenAll(batch.Contacts.Select(c => SendTo(c.Id, batch.AssignmentId))
+            .Append(SendTo(batch.Contacts[0].Id, batch.AssignmentId))
+            .Append(SendTo(batch.Contacts[1].Id, Guid.NewGuid()))
+            .Select(sends.SaveAsync));
+        var messages = await app.WithDbAsync(db => db.Messages.IgnoreQueryFilters().Where(m => m.CampaignId == campaignId).ToListAsync(Ct));
+
+        Assert.All(outcomes[..30], o => Assert.True(o.Succeeded));
+        Assert.Equal(FailureKind.Conflict, outcomes[30].Failure?.Kind);
+        Assert.Equal(FailureKind.NotFound, outcomes[31].Failure?.Kind);
+        Assert.Equal(outcomes[..30].Select(o => o.Value).Order(), messages.Select(m => m.Id).Order());
+        Assert.Equal(batch.Contacts.Select(c => c.Id).Order(), messages.Select(m => m.ContactId!.Value).Order());
+        Assert.Contains(sizes, size => size > 1);
+        Assert.Equal(32, sizes.Sum()); // every Send answered by exactly one transaction
+    }
+
+    /// <summary>Hears the Send batch sizes of <paramref name="app"/> alone (other tests' apps run in parallel).</summary>
+    private static MeterListener SendBatchSizes(ChorusApp app, ConcurrentBag<int> sizes)
+    {
+        var factory = app.Services.GetRequiredService<IMeterFactory>();
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == factory && instrument.Name == InitialSends.BatchSizeInstrument)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, _, _) => sizes.Add(size));
+        listener.Start();
+        return listener;
     }
 
     [Theory, BothDatabases]
