@@ -72,6 +72,9 @@ internal static class BenchProgram
             case "send":
                 await SendBench.RunAsync(args, Console.Out);
                 return;
+            case "send-floor":
+                await SendFloorBench.RunAsync(args, Console.Out);
+                return;
             case "dispatch":
                 await DispatchBench.RunAsync(args, Console.Out);
                 return;

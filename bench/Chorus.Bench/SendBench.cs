@@ -84,14 +84,14 @@ internal static class SendBench
             $"dispatch lag (queued → submitted) p50 {Percentiles.Of(lags, 0.5)} ms p99 {Percentiles.Of(lags, 0.99)} ms · drained {drain.Elapsed.TotalSeconds:F1} s after the last send · initial messages {initial.Count:N0} for {initial.Select(m => m.ContactId).Distinct().Count():N0} contacts · contacts with two: {doubles}"));
     }
 
-    private sealed class Counts
+    internal sealed class Counts
     {
         public int Conflicts;
         public int Errors;
     }
 
     // Every texter requests one batch of the campaign, then loops next → send until nothing is left.
-    private static Task SendAllAsync(SocketsHttpHandler handler, Uri baseAddress, BenchOrganization org, Guid campaignId, List<string> tokens, ConcurrentBag<double> latencies, Counts counts) =>
+    internal static Task SendAllAsync(SocketsHttpHandler handler, Uri baseAddress, BenchOrganization org, Guid campaignId, List<string> tokens, ConcurrentBag<double> latencies, Counts counts) =>
         Parallel.ForEachAsync(tokens, new ParallelOptions { MaxDegreeOfParallelism = tokens.Count }, async (token, ct) =>
         {
             using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress };
