@@ -13,8 +13,9 @@ namespace Chorus.Features.Texting;
 /// <summary>
 /// Saves the first messages texters send (<see cref="SendInitialMessage"/>). A Send is checked and rendered where it
 /// is handled, many at a time; here it becomes a queued message, the contact's new state, the audit entry and the
-/// counters, in a transaction that checks again, under the write lock, that the contact is still this assignment's and
-/// was never texted: so one contact gets one first message whatever the interleaving (DESIGN.md invariant 3).
+/// counters, in a transaction that checks again, under the write lock, that the contact is still this assignment's, was
+/// never texted and is not on the organization's opt-out list: so one contact gets one first message whatever the
+/// interleaving (DESIGN.md invariant 3), and an opt-out that commits before the message stops it (invariant 1).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -66,7 +67,8 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
 
     /// <summary>
     /// Completes once the message is committed, with its id; or with 409 when the contact was sent their first message
-    /// first, or 404 when it left the assignment meanwhile. Faults when it could not be stored.
+    /// first, 404 when it left the assignment meanwhile, or 422 when the number opted out. Faults when it could not be
+    /// stored.
     /// </summary>
     public Task<Outcome<Guid>> SaveAsync(Send send)
     {
@@ -180,6 +182,9 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
     private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid[], IAsyncEnumerable<Contact>>> Batch = new(() => EF.CompileAsyncQuery(
         (AppDbContext db, Guid organizationId, Guid[] ids) => db.Contacts.IgnoreQueryFilters().Where(c => QueryHints.Likely(c.OrganizationId == organizationId) && ids.Contains(c.Id))));
 
+    private static readonly CompiledQuery<Func<AppDbContext, string[], IAsyncEnumerable<string>>> OptedOutAmong = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string[] phones) => db.OptOuts.Where(o => phones.Contains(o.PhoneE164)).Select(o => o.PhoneE164)));
+
     private static Failure Conflict => Failure.Conflict("This contact has already been sent their first message.");
 
     private async Task<Outcome<Guid>[]> SaveTogetherAsync(List<Waiting> batch)
@@ -195,6 +200,7 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var contactIds = batch.Select(w => w.Send.ContactId).Distinct().ToList();
         var contacts = await ContactsAsync(db, first.OrganizationId, [.. contactIds]).ToDictionaryAsync(c => c.Id);
+        var optedOut = await OptedOutAmong.For(db)(db, [.. contacts.Values.Select(c => c.PhoneE164).Distinct()]).ToHashSetAsync(StringComparer.Ordinal);
         var linkIds = batch.SelectMany(w => w.Send.LinkIds).ToList();
         var links = linkIds.Count == 0 ? [] : await db.TrackedLinks.Where(l => linkIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, CancellationToken.None);
 
@@ -212,6 +218,13 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
             if (contact.ConversationStatus != ConversationStatus.NotContacted)
             {
                 outcomes[i] = Conflict;
+                continue;
+            }
+
+            // Opted out since the request looked: refused here, where no opt-out can commit before the message does.
+            if (optedOut.Contains(contact.PhoneE164))
+            {
+                outcomes[i] = Failure.Unprocessable(SendInitialMessage.OptedOutReason, [new Problem(SendInitialMessage.OptedOutReason, "contactId")]);
                 continue;
             }
 

@@ -158,6 +158,33 @@ public sealed class AssignmentAndSendTests
         Assert.Equal(32, sizes.Sum()); // every Send answered by exactly one transaction
     }
 
+    [Theory, BothDatabases]
+    public async Task A_number_that_opted_out_after_its_send_was_checked_is_refused_by_the_save_and_not_texted(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 2);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var batch = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        var (stopped, other) = (batch.Contacts[0], batch.Contacts[1]);
+        // The request saw no opt-out; the voter's STOP commits before the Send's save.
+        await app.WithDbAsync(db =>
+        {
+            db.OptOuts.Add(new OptOut { OrganizationId = org.Id, PhoneE164 = stopped.Phone, Source = "keyword", CreatedUtc = app.Clock.GetUtcNow().UtcDateTime });
+            return db.SaveChangesAsync(Ct);
+        });
+        var sends = app.Services.GetRequiredService<InitialSends>();
+        var actor = new AuditActor(texter.Id, "Texter");
+
+        var outcomes = await Task.WhenAll(new[] { stopped, other }.Select(c => sends.SaveAsync(
+            new InitialSends.Send(org.Id, org.Slug, batch.AssignmentId, campaignId, c.Id, "simulator", "Hi there", [], actor, app.Clock.GetUtcNow().UtcDateTime))));
+        var texted = await app.WithDbAsync(db => db.Messages.IgnoreQueryFilters().Where(m => m.CampaignId == campaignId).Select(m => m.ContactId).ToListAsync(Ct));
+
+        Assert.Equal(FailureKind.Unprocessable, outcomes[0].Failure?.Kind);
+        Assert.Contains("opted out", outcomes[0].Failure?.Message, StringComparison.Ordinal);
+        Assert.True(outcomes[1].Succeeded);
+        Assert.Equal([other.Id], texted);
+    }
+
     /// <summary>Hears the Send batch sizes of <paramref name="app"/> alone (other tests' apps run in parallel).</summary>
     private static MeterListener SendBatchSizes(ChorusApp app, ConcurrentBag<int> sizes)
     {
