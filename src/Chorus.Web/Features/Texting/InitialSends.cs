@@ -23,8 +23,8 @@ namespace Chorus.Features.Texting;
 /// save is under way wait in a queue, and the next save takes them all in one transaction (one look-up of their
 /// contacts, one audit-chain lock, one commit). Each Send is answered only after its message is committed, so nothing
 /// acknowledged can be lost, and a Send that arrives alone is saved alone at once. With one transaction per Send, 100
-/// texters kept SQLite's one write lock held 75% of the time, 1.6 ms a save; saved together they send 10–15% more per
-/// second on 8–13% less CPU, and the send p99 fell from 250–320 to 210–240 ms (BENCHMARKS.md, send).
+/// texters kept SQLite's one write lock held 75% of the time, 1.6 ms a save; saved together they sent 10–20% more per
+/// second on 8–17% less CPU, with a send p99 of 200–240 ms instead of 250–320 (BENCHMARKS.md, send).
 /// </para>
 /// <para>
 /// A batch holds one organization. When it cannot be saved (on PostgreSQL, another instance's Send for one of its
