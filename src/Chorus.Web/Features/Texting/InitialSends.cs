@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Chorus.Features.Audit;
 using Chorus.Features.Contacts;
@@ -7,6 +6,7 @@ using Chorus.Features.Messaging.Dispatch;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Http;
 using Microsoft.EntityFrameworkCore;
+using Pending = Chorus.Infrastructure.Data.GroupCommit<Chorus.Features.Texting.InitialSends.Send, Chorus.Infrastructure.Http.Outcome<System.Guid>>.Pending;
 
 namespace Chorus.Features.Texting;
 
@@ -15,16 +15,18 @@ namespace Chorus.Features.Texting;
 /// is handled, many at a time; here it becomes a queued message, the contact's new state, the audit entry and the
 /// counters, in a transaction that checks again, under the write lock, that the contact is still this assignment's, was
 /// never texted and is not on the organization's opt-out list: so one contact gets one first message whatever the
-/// interleaving (DESIGN.md invariant 3), and an opt-out that commits before the message stops it (invariant 1).
+/// interleaving (DESIGN.md invariant 3), and on SQLite an opt-out that commits before the message stops it (invariant
+/// 1; on PostgreSQL one that commits between the look-up and the commit is stopped by the dispatcher's own check).
 /// </summary>
 /// <remarks>
 /// <para>
-/// Group commit, as for inbound texts (<see cref="Messaging.Inbound.InboundProcessor"/>): Sends that arrive while a
-/// save is under way wait in a queue, and the next save takes them all in one transaction (one look-up of their
-/// contacts, one audit-chain lock, one commit). Each Send is answered only after its message is committed, so nothing
-/// acknowledged can be lost, and a Send that arrives alone is saved alone at once. With one transaction per Send, 100
-/// texters kept SQLite's one write lock held 75% of the time, 1.6 ms a save; saved together they sent 10–20% more per
-/// second on 8–17% less CPU, with a send p99 of 200–240 ms instead of 250–320 (BENCHMARKS.md, send).
+/// Group commit (<see cref="GroupCommit{TItem, TResult}"/>), as for inbound texts
+/// (<see cref="Messaging.Inbound.InboundProcessor"/>): Sends that arrive while a save is under way wait in a queue,
+/// and the next save takes them all in one transaction (one look-up of their contacts, one audit-chain lock, one
+/// commit). Each Send is answered only after its message is committed, so nothing acknowledged can be lost, and a
+/// Send that arrives alone is saved alone at once. With one transaction per Send, 100 texters kept SQLite's one write
+/// lock held 75% of the time, 1.6 ms a save; saved together they sent 10–20% more per second on 8–17% less CPU, with
+/// a send p99 of 200–240 ms instead of 250–320 (BENCHMARKS.md, send).
 /// </para>
 /// <para>
 /// A batch holds one organization. When it cannot be saved (on PostgreSQL, another instance's Send for one of its
@@ -43,8 +45,7 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
     private readonly Histogram<int> _batchSizes = meters.Create("Chorus").CreateHistogram<int>(
         BatchSizeInstrument, unit: "{message}", description: "Initial messages saved in one transaction");
 
-    private readonly ConcurrentQueue<Waiting> _queue = new();
-    private int _draining;
+    private GroupCommit<Send, Outcome<Guid>>? _saves;
 
     /// <summary>
     /// One Send, as checked where it was handled.
@@ -63,71 +64,22 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
         Guid OrganizationId, string OrganizationSlug, Guid AssignmentId, Guid CampaignId, Guid ContactId, string Provider, string Text,
         IReadOnlyList<Guid> LinkIds, AuditActor Actor, DateTime NowUtc);
 
-    private sealed record Waiting(Send Send, TaskCompletionSource<Outcome<Guid>> Done);
-
     /// <summary>
     /// Completes once the message is committed, with its id; or with 409 when the contact was sent their first message
     /// first, 404 when it left the assignment meanwhile, or 422 when the number opted out. Faults when it could not be
     /// stored.
     /// </summary>
-    public Task<Outcome<Guid>> SaveAsync(Send send)
-    {
-        var waiting = new Waiting(send, new TaskCompletionSource<Outcome<Guid>>(TaskCreationOptions.RunContinuationsAsynchronously));
-        _queue.Enqueue(waiting);
-        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
-        {
-            _ = Task.Run(DrainAsync);
-        }
+    public Task<Outcome<Guid>> SaveAsync(Send send) =>
+        LazyInitializer.EnsureInitialized(ref _saves, () => new(SaveBatchAsync, NewBatch, MaxBatch)).SubmitAsync(send);
 
-        return waiting.Done.Task;
+    /// <summary>A batch's rule: one organization.</summary>
+    private static Func<Send, bool> NewBatch()
+    {
+        Guid? organization = null;
+        return send => (organization ??= send.OrganizationId) == send.OrganizationId;
     }
 
-    private async Task DrainAsync()
-    {
-        while (true)
-        {
-            while (TakeBatch() is { Count: > 0 } batch)
-            {
-                try
-                {
-                    await SaveBatchAsync(batch);
-                }
-                catch (Exception ex)
-                {
-                    // SaveBatchAsync answers every Send itself; this only keeps a surprise from leaving the queue
-                    // marked as drained by nobody, which would leave every later Send waiting.
-                    foreach (var waiting in batch)
-                    {
-                        waiting.Done.TrySetException(ex);
-                    }
-                }
-            }
-
-            // A Send queued after the last look but before this release found the queue being drained and left it to
-            // us: look once more after letting go.
-            Volatile.Write(ref _draining, 0);
-            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>The longest run at the head of the queue with one organization.</summary>
-    private List<Waiting> TakeBatch()
-    {
-        var batch = new List<Waiting>();
-        while (batch.Count < MaxBatch && _queue.TryPeek(out var next)
-            && (batch.Count == 0 || next.Send.OrganizationId == batch[0].Send.OrganizationId))
-        {
-            _queue.TryDequeue(out _);
-            batch.Add(next);
-        }
-
-        return batch;
-    }
-
-    private async Task SaveBatchAsync(List<Waiting> batch)
+    private async Task SaveBatchAsync(List<Pending> batch)
     {
         try
         {
@@ -148,18 +100,18 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "The first message to contact {ContactId} could not be stored", batch[0].Send.ContactId);
+            logger.LogError(ex, "The first message to contact {ContactId} could not be stored", batch[0].Item.ContactId);
             batch[0].Done.TrySetException(ex);
             return;
         }
 
-        foreach (var waiting in batch)
+        foreach (var pending in batch)
         {
-            await SaveBatchAsync([waiting]);
+            await SaveBatchAsync([pending]);
         }
     }
 
-    private void Answer(List<Waiting> batch, Outcome<Guid>[] outcomes)
+    private void Answer(List<Pending> batch, Outcome<Guid>[] outcomes)
     {
         if (outcomes.Any(o => o.Succeeded))
         {
@@ -171,7 +123,6 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
             batch[i].Done.TrySetResult(outcomes[i]);
         }
     }
-
 
     internal static IAsyncEnumerable<Contact> ContactsAsync(AppDbContext db, Guid organizationId, Guid[] ids) => Batch.For(db)(db, organizationId, ids);
 
@@ -187,9 +138,9 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
 
     private static Failure Conflict => Failure.Conflict("This contact has already been sent their first message.");
 
-    private async Task<Outcome<Guid>[]> SaveTogetherAsync(List<Waiting> batch)
+    private async Task<Outcome<Guid>[]> SaveTogetherAsync(List<Pending> batch)
     {
-        var first = batch[0].Send;
+        var first = batch[0].Item;
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentOrganization>().Set(first.OrganizationId, first.OrganizationSlug, null);
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -198,16 +149,16 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
         // and the commit; on PostgreSQL one on another instance can, and the unique index refuses the save instead.
         using var turn = await db.WriteTurnAsync(CancellationToken.None);
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var contactIds = batch.Select(w => w.Send.ContactId).Distinct().ToList();
+        var contactIds = batch.Select(w => w.Item.ContactId).Distinct().ToList();
         var contacts = await ContactsAsync(db, first.OrganizationId, [.. contactIds]).ToDictionaryAsync(c => c.Id);
         var optedOut = await OptedOutAmong.For(db)(db, [.. contacts.Values.Select(c => c.PhoneE164).Distinct()]).ToHashSetAsync(StringComparer.Ordinal);
-        var linkIds = batch.SelectMany(w => w.Send.LinkIds).ToList();
+        var linkIds = batch.SelectMany(w => w.Item.LinkIds).ToList();
         var links = linkIds.Count == 0 ? [] : await db.TrackedLinks.Where(l => linkIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, CancellationToken.None);
 
         var outcomes = new Outcome<Guid>[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            var send = batch[i].Send;
+            var send = batch[i].Item;
             if (!contacts.TryGetValue(send.ContactId, out var contact) || contact.AssignmentId != send.AssignmentId)
             {
                 outcomes[i] = Failure.NotFound("The contact");
@@ -221,7 +172,8 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
                 continue;
             }
 
-            // Opted out since the request looked: refused here, where no opt-out can commit before the message does.
+            // Opted out since the request looked. On SQLite no opt-out can commit between this look-up and the message;
+            // on PostgreSQL one can, and the dispatcher's check before sending stops that message.
             if (optedOut.Contains(contact.PhoneE164))
             {
                 outcomes[i] = Failure.Unprocessable(SendInitialMessage.OptedOutReason, [new Problem(SendInitialMessage.OptedOutReason, "contactId")]);
