@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Chorus.Features.Contacts;
@@ -254,7 +253,7 @@ public sealed class InboundTests
         var processor = app.Services.GetRequiredService<InboundProcessor>();
         var (entry, _) = await app.WithDbAsync(db => app.Services.GetRequiredService<MessagingSettingsCache>().GetAsync(db, org.Slug, fresh: true, Ct));
         var sizes = new ConcurrentBag<int>();
-        using var listener = BatchSizeListener(app, sizes);
+        using var listener = Histograms.Hear(app, InboundProcessor.BatchSizeInstrument, sizes);
         var strangers = Enumerable.Range(0, 30).Select(i => new TwilioWebhook.Inbound($"SMs{i}", $"+1312555{i:D4}", OurNumber, "who is this?", 0)).ToList();
         List<TwilioWebhook.Inbound> texts =
         [
@@ -277,25 +276,6 @@ public sealed class InboundTests
         Assert.Equal(33, sizes.Sum() + 1); // every text saved once, by one transaction or another; the duplicate by none
         using var client = app.CreateClient();
         Assert.Contains("chorus_inbound_batch_size", await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct), StringComparison.Ordinal);
-    }
-
-    /// <summary>Hears the inbound batch sizes of <paramref name="app"/> alone (other tests' apps run in parallel).</summary>
-    private static MeterListener BatchSizeListener(ChorusApp app, ConcurrentBag<int> sizes)
-    {
-        var factory = app.Services.GetRequiredService<IMeterFactory>();
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Scope == factory && instrument.Name == InboundProcessor.BatchSizeInstrument)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<int>((_, size, _, _) => sizes.Add(size));
-        listener.Start();
-        return listener;
     }
 
     [Theory, BothDatabases]

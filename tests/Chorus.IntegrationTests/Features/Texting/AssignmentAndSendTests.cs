@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Chorus.Features.Audit;
@@ -136,7 +135,7 @@ public sealed class AssignmentAndSendTests
         var batch = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
         var sends = app.Services.GetRequiredService<InitialSends>();
         var sizes = new ConcurrentBag<int>();
-        using var listener = SendBatchSizes(app, sizes);
+        using var listener = Histograms.Hear(app, InitialSends.BatchSizeInstrument, sizes);
         var actor = new AuditActor(texter.Id, "Texter");
         InitialSends.Send SendTo(Guid contactId, Guid assignmentId) =>
             new(org.Id, org.Slug, assignmentId, campaignId, contactId, "simulator", "Hi there", [], actor, app.Clock.GetUtcNow().UtcDateTime);
@@ -183,25 +182,6 @@ public sealed class AssignmentAndSendTests
         Assert.Contains("opted out", outcomes[0].Failure?.Message, StringComparison.Ordinal);
         Assert.True(outcomes[1].Succeeded);
         Assert.Equal([other.Id], texted);
-    }
-
-    /// <summary>Hears the Send batch sizes of <paramref name="app"/> alone (other tests' apps run in parallel).</summary>
-    private static MeterListener SendBatchSizes(ChorusApp app, ConcurrentBag<int> sizes)
-    {
-        var factory = app.Services.GetRequiredService<IMeterFactory>();
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Scope == factory && instrument.Name == InitialSends.BatchSizeInstrument)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<int>((_, size, _, _) => sizes.Add(size));
-        listener.Start();
-        return listener;
     }
 
     [Theory, BothDatabases]
