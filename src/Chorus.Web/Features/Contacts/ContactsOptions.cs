@@ -29,7 +29,7 @@ public sealed class ContactsOptions
     /// (BENCHMARKS.md). PostgreSQL writers do not wait on each other, so it has no effect there.
     /// </summary>
     [Range(1, 1_000_000)]
-    public int ImportYieldAfterRows { get; set; } = 10_000;
+    public int ImportYieldAfterRows { get; set; } = Uploads.ContactImporter.DefaultYieldAfterRows;
 
     /// <summary>Whether this instance runs the import worker (on by default; an instance may leave imports to others).</summary>
     public bool RunImportWorker { get; set; } = true;

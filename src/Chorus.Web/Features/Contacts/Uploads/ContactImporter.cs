@@ -24,8 +24,10 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
     public int BatchSize { get; init; } = DefaultBatchSize;
 
+    public const int DefaultYieldAfterRows = 10_000;
+
     /// <summary>A batch this long commits early when another save waits for the write turn (SQLite; see <see cref="ContactsOptions.ImportYieldAfterRows"/>).</summary>
-    public int YieldAfterRows { get; init; } = 10_000;
+    public int YieldAfterRows { get; init; } = DefaultYieldAfterRows;
 
     private readonly GarbageBound _garbage = new(); // settling a row allocates ~1 KB that is dead once it is written
 
