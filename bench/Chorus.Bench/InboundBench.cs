@@ -209,6 +209,7 @@ internal static class InboundBench
         }
 
         await db.SaveChangesAsync();
+        await scope.ServiceProvider.GetRequiredService<ContactBulkWriter>().RefreshStatisticsAsync(db, default); // as an import does at its end
     }
 
     private static async Task<int> CountInboundAsync(IServiceProvider services, BenchOrganization org)

@@ -156,6 +156,7 @@ internal static class SendBench
             await transaction.CommitAsync();
         }
 
+        await writer.RefreshStatisticsAsync(db, default); // as an import does at its end
         return campaign.Id;
     }
 

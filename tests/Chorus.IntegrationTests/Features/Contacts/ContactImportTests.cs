@@ -93,6 +93,30 @@ public sealed class ContactImportTests
         Assert.Contains("pollingPlace", await app.WithDbAsync(db => db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == campaignId).Select(c => c.CustomFields).SingleAsync()));
     }
 
+    [Fact]
+    public async Task On_postgresql_a_finished_import_leaves_fresh_statistics_on_contacts_so_look_ups_by_number_seek_the_phone_index()
+    {
+        await using var app = await ChorusApp.StartAsync(DatabaseProvider.Postgres);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        Assert.Null(await LastAnalyzedAsync(app));
+
+        var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        Assert.Equal("completed", (await WaitForAsync(org, accepted.Id)).Status);
+
+        // The statistics are refreshed just after the import is answered, and PostgreSQL publishes them shortly after.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await LastAnalyzedAsync(app) is null && waited.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.NotNull(await LastAnalyzedAsync(app));
+    }
+
+    private static Task<DateTime?> LastAnalyzedAsync(ChorusApp app) => app.WithDbAsync(db => db.Database
+        .SqlQueryRaw<DateTime?>("SELECT last_analyze AS \"Value\" FROM pg_stat_user_tables WHERE relname = 'Contacts'")
+        .SingleAsync(TestContext.Current.CancellationToken));
+
     [Theory, BothDatabases]
     public async Task Rejected_rows_come_back_with_line_reason_and_the_original_values(DatabaseProvider provider)
     {

@@ -82,10 +82,29 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         if (status == ContactCsvReadStatus.Failed)
         {
             await FailAsync(import, $"{reader.Error?.Message} The rows before it were imported and are counted above.", ct);
-            return;
+        }
+        else
+        {
+            await CompleteAsync(import, customKeys, ct);
         }
 
-        await CompleteAsync(import, customKeys, ct);
+        await RefreshStatisticsAsync(import, ct);
+    }
+
+    /// <summary>
+    /// After the import is answered, the database learns what it now holds (<see cref="ContactBulkWriter.RefreshStatisticsAsync"/>).
+    /// The import stands whatever happens here, so a failure is only logged.
+    /// </summary>
+    private async Task RefreshStatisticsAsync(ContactImport import, CancellationToken ct)
+    {
+        try
+        {
+            await writer.RefreshStatisticsAsync(db, ct);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            logger.LogWarning(e, "Import {ImportId}: the contact statistics were not refreshed; the database's own schedule will", import.Id);
+        }
     }
 
     private void Settle(ContactCsvRow row, ContactImport import, PhoneNumberNormalizer normalizer, HashSet<string> optedOut, ImportLocationCache locations, string[] customKeys, Batch batch)
