@@ -53,11 +53,15 @@ public sealed class ChorusApp(DatabaseProvider provider, string connectionString
         await base.DisposeAsync();
 
         // Each test has its own database, so its pooled connections would otherwise idle on until the server's
-        // connection limit is reached.
+        // connection limit is reached. The app's contexts pool under the connection string as the app resolves it (with
+        // automatic preparation), the event listener and the tests' own connections under the string as given.
         if (Provider == DatabaseProvider.Postgres)
         {
-            using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
-            Npgsql.NpgsqlConnection.ClearPool(connection);
+            foreach (var pooled in new[] { ConnectionString, PostgresConnectionStrings.Resolve(ConnectionString) })
+            {
+                using var connection = new Npgsql.NpgsqlConnection(pooled);
+                Npgsql.NpgsqlConnection.ClearPool(connection);
+            }
         }
     }
 
