@@ -107,9 +107,12 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         builder.Property(c => c.EscalationReason).HasMaxLength(500);
         builder.HasIndex(c => new { c.OrganizationId, c.TexterUserId, c.ConversationStatus });
 
-        // The pool a batch request takes from, and a texter's contacts.
+        // The pool a batch request takes from, and a texter's contacts. The second ends with the id so that "the
+        // assignment's next unsent contact" (ordered by id) is one seek: without it PostgreSQL, estimating that an
+        // assignment's unsent contacts are spread evenly, walked the primary key from the start until it met one,
+        // 12.5 ms a call mid-campaign, and sends ran at 240/s instead of 431/s (BENCHMARKS.md).
         builder.HasIndex(c => new { c.CampaignId, c.AssignmentId, c.ConversationStatus });
-        builder.HasIndex(c => new { c.AssignmentId, c.ConversationStatus });
+        builder.HasIndex(c => new { c.AssignmentId, c.ConversationStatus, c.Id });
         builder.Property(c => c.PhoneE164).HasMaxLength(16);
         builder.Property(c => c.FirstName).HasMaxLength(Contact.MaxNameLength);
         builder.Property(c => c.LastName).HasMaxLength(Contact.MaxNameLength);

@@ -55,7 +55,7 @@ public static class SendInitialMessage
                 db.MessagingSettings.Where(s => s.OrganizationId == a.OrganizationId).Select(s => s.Provider).FirstOrDefault())).FirstOrDefault()));
 
     // The assignment's first unsent contact after another one (by id), or its first when after is null.
-    private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid?, CancellationToken, Task<Contact?>>> NextUnsent = new(() => EF.CompileAsyncQuery(
+    internal static readonly CompiledQuery<Func<AppDbContext, Guid, Guid?, CancellationToken, Task<Contact?>>> NextUnsent = new(() => EF.CompileAsyncQuery(
         (AppDbContext db, Guid assignmentId, Guid? after, CancellationToken ct) => db.Contacts.AsNoTracking()
             .Where(c => c.AssignmentId == assignmentId && c.ConversationStatus == ConversationStatus.NotContacted)
             .Where(c => after == null || c.Id.CompareTo(after.Value) > 0)

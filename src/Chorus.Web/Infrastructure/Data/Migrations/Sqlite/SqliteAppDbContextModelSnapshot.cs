@@ -574,12 +574,12 @@ namespace Chorus.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AssignmentId", "ConversationStatus");
-
                     b.HasIndex("CampaignId", "Id");
 
                     b.HasIndex("PhoneE164", "CampaignId")
                         .IsUnique();
+
+                    b.HasIndex("AssignmentId", "ConversationStatus", "Id");
 
                     b.HasIndex("CampaignId", "AssignmentId", "ConversationStatus");
 
