@@ -64,7 +64,9 @@ internal static class PostgresConnectionStrings
     /// <summary>
     /// How many statements each pooled connection keeps prepared on the server (Npgsql's automatic preparation, off by
     /// default). Every request runs the same few dozen statements, and PostgreSQL parsed and planned each one again on
-    /// every run: with it, the send bench went from 249–257 to 304–342 sends/s (BENCHMARKS.md).
+    /// every run. With the statistics fresh (<see cref="ContactBulkWriter.RefreshStatisticsAsync"/>) the send bench went
+    /// from 235 to 363–367 sends/s and inbound from 1,152–1,180 to 1,396–1,474 webhooks/s; with stale statistics the
+    /// prepared (generic) plan of the inbound look-up by number was the slower one (BENCHMARKS.md).
     /// </summary>
     public const int DefaultMaxAutoPrepare = 64;
 

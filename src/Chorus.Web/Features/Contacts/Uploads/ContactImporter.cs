@@ -24,6 +24,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
     public int BatchSize { get; init; } = DefaultBatchSize;
 
+    /// <summary>The default of <see cref="YieldAfterRows"/> and of <see cref="ContactsOptions.ImportYieldAfterRows"/>.</summary>
     public const int DefaultYieldAfterRows = 10_000;
 
     /// <summary>A batch this long commits early when another save waits for the write turn (SQLite; see <see cref="ContactsOptions.ImportYieldAfterRows"/>).</summary>
