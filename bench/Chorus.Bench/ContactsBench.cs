@@ -124,7 +124,7 @@ internal static class ContactsBench
             .ToList();
         var watch = Stopwatch.StartNew();
         await using var cache = await writer.BeginImportAsync(db, default);
-        foreach (var batch in contacts.Chunk(Chorus.Features.Contacts.Uploads.ContactImporter.DefaultBatchSize))
+        foreach (var batch in contacts.Chunk(writer.DefaultBatchSize))
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             await writer.InsertAsync(db, batch, default);

@@ -74,10 +74,13 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
         }
 
         var settings = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value;
-        var importer = new ContactImporter(db, scope.ServiceProvider.GetRequiredService<ContactBulkWriter>(), clock, scope.ServiceProvider.GetRequiredService<ILogger<ContactImporter>>())
+        await using var fileScope = scopes.CreateAsyncScope(); // the stored file is read on a connection of its own
+        var writer = scope.ServiceProvider.GetRequiredService<ContactBulkWriter>();
+        var importer = new ContactImporter(db, writer, clock, scope.ServiceProvider.GetRequiredService<ILogger<ContactImporter>>())
         {
-            BatchSize = settings.ImportBatchSize,
+            BatchSize = settings.ImportBatchSize ?? writer.DefaultBatchSize,
             YieldAfterRows = settings.ImportYieldAfterRows,
+            FileDb = fileScope.ServiceProvider.GetRequiredService<AppDbContext>(),
         };
         try
         {
