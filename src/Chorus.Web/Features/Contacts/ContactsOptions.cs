@@ -13,12 +13,12 @@ public sealed class ContactsOptions
 
     /// <summary>
     /// Rows an import writes per transaction (default: the database's <see cref="Infrastructure.Data.ContactBulkWriter.DefaultBatchSize"/>,
-    /// 50,000 on SQLite and 25,000 on PostgreSQL): a restart resumes after the last committed batch, and the import's
+    /// 50,000 on SQLite and 16,000 on PostgreSQL): a restart resumes after the last committed batch, and the import's
     /// progress moves once per batch. On SQLite contacts are written a thousand at a time as they are settled, so the
     /// batch size barely changes memory; larger batches are somewhat faster (200,000: 1M rows in 21 s instead of 23 s) but
     /// a batch holds SQLite's one write lock until it commits, so every other write on the instance (sends, webhooks)
-    /// waits behind it for longer. On PostgreSQL a batch's contacts are buffered for one COPY, and one batch is written
-    /// while the next is read, so the batch size sets the memory an import holds (figures in BENCHMARKS.md).
+    /// waits behind it for longer. On PostgreSQL a batch's contacts are buffered for one COPY, and two batches are written
+    /// while a third is read, so the batch size sets the memory an import holds (figures in BENCHMARKS.md).
     /// </summary>
     [Range(1, 1_000_000)]
     public int? ImportBatchSize { get; set; }

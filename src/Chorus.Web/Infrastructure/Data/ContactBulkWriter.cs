@@ -156,7 +156,8 @@ internal sealed class SqliteContactBulkWriter : ContactBulkWriter
 /// temporary staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING, where the row already there wins.
 /// </summary>
 /// <remarks>
-/// The staging way alone cost 1.0–1.2 s per 50,000 rows; the direct COPY 0.7–0.8 s (BENCHMARKS.md, upload).
+/// Measured on 888,750 contacts in `psql`: the staging way 19.6 s (COPY 1.0 s, INSERT 18.6 s), the direct COPY 13.9–16.0 s
+/// (BENCHMARKS.md, upload).
 /// </remarks>
 internal sealed class PostgresContactBulkWriter : ContactBulkWriter
 {
@@ -171,11 +172,11 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
         await db.Database.ExecuteSqlRawAsync("ANALYZE \"Contacts\"", ct);
 
     /// <summary>
-    /// Half of SQLite's: a batch's contacts are buffered for its COPY, and the importer reads the next batch while one is
-    /// written (<see cref="ContactImporter.FileDb"/>), so two are held at once. A million-row upload peaked at 428–438 MB
-    /// with 50,000; with 25,000, at what one 50,000-row batch held before.
+    /// A third of SQLite's: a batch's contacts are buffered for its COPY, and the importer reads a batch while two are
+    /// written (<see cref="ContactImporter.WriteDbs"/>), so three are held at once. A million-row upload's server peaked at
+    /// 403 MB with 25,000 and 398 MB with 20,000, against a 400 MB target; 369 MB with 16,000, in the same time.
     /// </summary>
-    public override int DefaultBatchSize => ContactImporter.DefaultBatchSize / 2;
+    public override int DefaultBatchSize => 16_000;
 
     /// <summary>The SQLSTATE of a unique violation.</summary>
     private const string UniqueViolation = "23505";

@@ -254,6 +254,84 @@ public sealed class ContactImportTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_batch_never_commits_before_the_one_before_it_so_a_slow_write_that_dies_loses_no_rows(DatabaseProvider provider)
+    {
+        // On PostgreSQL batches are written side by side. Rows 1–3 (Ana, Ben) are written slowly and die; rows 4–6 hold
+        // no contact, so their batch is ready at once. Had it committed first, the import's position would say rows 1–6
+        // were done and the resumed import would skip Ana and Ben.
+        var crashing = new CrashingWriter { FailOnCall = 1, FailAfter = TimeSpan.FromMilliseconds(500) };
+        await using var app = await ChorusApp.StartAsync(provider, services =>
+        {
+            services.Configure<ContactsOptions>(o =>
+            {
+                o.RunImportWorker = false;
+                o.ImportBatchSize = 3;
+            });
+            services.AddSingleton<ContactBulkWriter>(sp => crashing.Wrap(sp));
+        });
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken));
+        var midway = await WaitForStatusAsync(app, accepted.Id);
+        crashing.FailOnCall = 0;
+        app.Clock.Advance(ContactImportWorker.StaleAfter + TimeSpan.FromSeconds(1));
+        Assert.True(await ContactImportWorker.RunOnceAsync(scopes, TestContext.Current.CancellationToken));
+        var done = await WaitForAsync(org, accepted.Id);
+
+        Assert.Equal((ImportStatus.Running, 0L), midway);
+        Assert.Equal(("completed", 10L, 4L, 4L, 1L, 1L), (done.Status, done.RowsRead, done.Imported, done.Invalid, done.Duplicates, done.OptedOut));
+        Assert.Equal(4, await app.Seed.CountAsync(db => db.ImportRejections.Where(r => r.ImportId == accepted.Id)));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_batch_whose_import_another_worker_has_taken_over_is_not_committed(DatabaseProvider provider)
+    {
+        var takeover = new TakeoverWriter();
+        await using var app = await ChorusApp.StartAsync(provider, services =>
+        {
+            services.Configure<ContactsOptions>(o =>
+            {
+                o.RunImportWorker = false;
+                o.ImportBatchSize = 3;
+            });
+            services.AddSingleton<ContactBulkWriter>(sp => takeover.Wrap(sp));
+        });
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        await (await UploadAsync(org, campaignId, File)).ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => ContactImportWorker.RunOnceAsync(app.Services.GetRequiredService<IServiceScopeFactory>(), TestContext.Current.CancellationToken));
+
+        Assert.Equal(0, await app.Seed.CountAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId)));
+    }
+
+    /// <summary>Writes the first batch, then claims its import for another worker in the same transaction.</summary>
+    private sealed class TakeoverWriter : ContactBulkWriter
+    {
+        private ContactBulkWriter? _inner;
+
+        public override int RowsPerWrite => _inner!.RowsPerWrite;
+
+        public TakeoverWriter Wrap(IServiceProvider services)
+        {
+            var provider = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider;
+            _inner = provider == DatabaseProvider.Sqlite ? new SqliteContactBulkWriter() : new PostgresContactBulkWriter();
+            return this;
+        }
+
+        public override async Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct)
+        {
+            var inserted = await _inner!.InsertAsync(db, contacts, ct);
+            await db.ContactImports.IgnoreQueryFilters().ExecuteUpdateAsync(u => u.SetProperty(i => i.ClaimToken, Guid.NewGuid()), ct);
+            return inserted;
+        }
+
+        public override Task InsertRejectionsAsync(AppDbContext db, IReadOnlyList<ImportRejection> rejections, CancellationToken ct) =>
+            _inner!.InsertRejectionsAsync(db, rejections, ct);
+    }
+
+    [Theory, BothDatabases]
     public async Task A_crash_after_part_of_a_batch_was_written_leaves_none_of_that_batch_and_the_resumed_import_counts_every_row_once(DatabaseProvider provider)
     {
         var crashing = new CrashingWriter { RowsPerWriteOverride = 1 };
@@ -416,8 +494,19 @@ public sealed class ContactImportTests
             return this;
         }
 
-        public override Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct) =>
-            ++_calls == FailOnCall ? throw new OperationCanceledException("simulated crash") : Inner!.InsertAsync(db, contacts, ct);
+        /// <summary>How long the failing call takes before it dies (a slow write that ends in a crash).</summary>
+        public TimeSpan FailAfter { get; init; }
+
+        public override async Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct)
+        {
+            if (Interlocked.Increment(ref _calls) == FailOnCall)
+            {
+                await Task.Delay(FailAfter, CancellationToken.None);
+                throw new OperationCanceledException("simulated crash");
+            }
+
+            return await Inner!.InsertAsync(db, contacts, ct);
+        }
 
         public override Task InsertRejectionsAsync(AppDbContext db, IReadOnlyList<ImportRejection> rejections, CancellationToken ct) =>
             Inner!.InsertRejectionsAsync(db, rejections, ct);

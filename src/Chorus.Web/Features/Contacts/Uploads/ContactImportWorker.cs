@@ -74,13 +74,18 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
         }
 
         var settings = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value;
-        await using var fileScope = scopes.CreateAsyncScope(); // the stored file is read on a connection of its own
+        // The stored file is read on a connection of its own, and on PostgreSQL batches are written on two more, side by
+        // side (ContactImporter.WriteDbs); a context costs nothing until it is used.
+        await using var fileScope = scopes.CreateAsyncScope();
+        await using var laneA = scopes.CreateAsyncScope();
+        await using var laneB = scopes.CreateAsyncScope();
         var writer = scope.ServiceProvider.GetRequiredService<ContactBulkWriter>();
         var importer = new ContactImporter(db, writer, clock, scope.ServiceProvider.GetRequiredService<ILogger<ContactImporter>>())
         {
             BatchSize = settings.ImportBatchSize ?? writer.DefaultBatchSize,
             YieldAfterRows = settings.ImportYieldAfterRows,
             FileDb = fileScope.ServiceProvider.GetRequiredService<AppDbContext>(),
+            WriteDbs = [laneA.ServiceProvider.GetRequiredService<AppDbContext>(), laneB.ServiceProvider.GetRequiredService<AppDbContext>()],
         };
         try
         {

@@ -16,7 +16,8 @@ namespace Chorus.Features.Contacts.Uploads;
 /// resolves each contact's time zone once, and writes batches through the provider's <see cref="ContactBulkWriter"/>.
 /// Each batch is one transaction, committed together with the import's counters and its position in the file, so a
 /// restart resumes after the last committed batch and nothing is counted twice. Within a batch, contacts go to the
-/// writer as they are settled, <see cref="ContactBulkWriter.RowsPerWrite"/> at a time.
+/// writer as they are settled, <see cref="ContactBulkWriter.RowsPerWrite"/> at a time; on PostgreSQL whole batches are
+/// written two at a time, beside the reading, and still commit in file order (<see cref="WriteDbs"/>).
 /// </summary>
 public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, TimeProvider clock, ILogger<ContactImporter> logger)
 {
@@ -31,13 +32,17 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
     /// <summary>A batch this long commits early when another save waits for the write turn (SQLite; see <see cref="ContactsOptions.ImportYieldAfterRows"/>).</summary>
     public int YieldAfterRows { get; init; } = DefaultYieldAfterRows;
 
-    /// <summary>
-    /// The context the stored file is read through, when it is not <c>db</c>. With one, a writer that takes whole batches
-    /// (<see cref="ContactBulkWriter.RowsPerWrite"/> unbounded: PostgreSQL) writes and commits each batch while the next
-    /// one is read and settled, so the database's work and the importer's overlap; batches still commit one at a time,
-    /// in file order.
-    /// </summary>
+    /// <summary>The context the stored file is read through, when it is not <c>db</c>.</summary>
     public AppDbContext? FileDb { get; init; }
+
+    /// <summary>
+    /// Contexts of their own for writing batches side by side. With them, the file read through <see cref="FileDb"/>,
+    /// and a writer that takes whole batches (<see cref="ContactBulkWriter.RowsPerWrite"/> unbounded: PostgreSQL), each
+    /// batch is written on the next of these while the following batches are read and settled, so the database works
+    /// on several batches at once and beside the importer. Batches still commit one at a time, in file order, each with
+    /// the import's counters, so a restart resumes after the last one committed.
+    /// </summary>
+    public IReadOnlyList<AppDbContext> WriteDbs { get; init; } = [];
 
     private readonly GarbageBound _garbage = new(); // settling a row allocates ~1 KB that is dead once it is written
 
@@ -64,58 +69,64 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
         await using var reader = opened.Reader!;
         var customKeys = reader.Mapping.CustomFields.Select(c => c.CustomFieldKey!).ToArray();
-        await using var filling = new Batch();
-        await using var flushing = new Batch();
-        var batch = filling;
-        var overlap = FileDb is not null && FileDb != db && writer.RowsPerWrite == int.MaxValue;
-        var committing = Task.CompletedTask; // the previous batch's write and commit, when they overlap this one
+        var batch = new Batch();
+        var lanes = FileDb is not null && FileDb != db && writer.RowsPerWrite == int.MaxValue ? WriteDbs.Count : 0;
+        var writing = new Task[lanes]; // each lane's batch being written and committed
+        var committed = Task.CompletedTask; // the last batch handed to a lane, committed once its task completes
+        var handedOff = 0;
         var alreadySettled = import.RowsRead; // captured: the counter moves as batches commit
         long skipped = 0;
         ContactCsvReadStatus status;
         try
         {
-            while ((status = await reader.ReadAsync(ct)) == ContactCsvReadStatus.Row)
+            try
             {
-                // Resuming: these records were settled by batches committed before the restart.
-                if (skipped < alreadySettled)
+                while ((status = await reader.ReadAsync(ct)) == ContactCsvReadStatus.Row)
                 {
-                    skipped++;
-                    continue;
+                    // Resuming: these records were settled by batches committed before the restart.
+                    if (skipped < alreadySettled)
+                    {
+                        skipped++;
+                        continue;
+                    }
+
+                    Settle(reader.Current, import, normalizer, optedOut, known, locations, customKeys, batch);
+                    if (batch.Contacts.Count >= writer.RowsPerWrite)
+                    {
+                        await WriteAsync(batch, ct);
+                    }
+
+                    if (batch.Rows >= BatchSize || (batch.Rows >= YieldAfterRows && db.WriteTurnWanted))
+                    {
+                        if (lanes > 0)
+                        {
+                            var lane = handedOff++ % lanes;
+                            await (writing[lane] ?? Task.CompletedTask);
+                            committed = writing[lane] = WriteOnLaneAsync(WriteDbs[lane], import, batch, stream.Position, committed, ct);
+                            batch = new Batch();
+                        }
+                        else
+                        {
+                            await FlushAsync(import, batch, stream.Position, ct);
+                        }
+                    }
                 }
 
-                Settle(reader.Current, import, normalizer, optedOut, known, locations, customKeys, batch);
-                if (batch.Contacts.Count >= writer.RowsPerWrite)
-                {
-                    await WriteAsync(batch, ct);
-                }
-
-                if (batch.Rows >= BatchSize || (batch.Rows >= YieldAfterRows && db.WriteTurnWanted))
-                {
-                    if (overlap)
-                    {
-                        await committing;
-                        committing = FlushAsync(import, batch, stream.Position, ct);
-                        batch = batch == filling ? flushing : filling;
-                    }
-                    else
-                    {
-                        await FlushAsync(import, batch, stream.Position, ct);
-                    }
-                }
+                await Task.WhenAll(writing.Where(w => w is not null));
+            }
+            finally
+            {
+                // Leaving with an error: every batch being written must finish (or fail) before its context is used again.
+                await Task.WhenAny(Task.WhenAll(writing.Where(w => w is not null)));
             }
 
-            await committing;
+            await FlushAsync(import, batch, stream.Position, ct);
         }
         finally
         {
-            // Leaving with an error: the batch being committed must finish (or fail) before its context is used again.
-            if (!committing.IsCompleted)
-            {
-                await Task.WhenAny(committing);
-            }
+            await batch.DisposeAsync(); // a batch that did not reach its commit is rolled back whole
         }
 
-        await FlushAsync(import, batch, stream.Position, ct);
         if (status == ContactCsvReadStatus.Failed)
         {
             await FailAsync(import, $"{reader.Error?.Message} The rows before it were imported and are counted above.", ct);
@@ -222,6 +233,57 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         });
     }
 
+    /// <summary>
+    /// Writes a batch on a lane's own context while the importer reads on, and commits it once <paramref name="previous"/>
+    /// (the batch before it in the file) has committed. The import's counters move by an UPDATE that adds this batch's
+    /// counts, in the batch's transaction; the import tracked by <c>db</c>, which nothing else uses meanwhile, is kept level
+    /// with them after the commit.
+    /// </summary>
+    private async Task WriteOnLaneAsync(AppDbContext laneDb, ContactImport import, Batch batch, long bytesRead, Task previous, CancellationToken ct)
+    {
+        await using (batch)
+        {
+            batch.Transaction = await laneDb.Database.BeginTransactionAsync(ct);
+            if (batch.Contacts.Count > 0)
+            {
+                batch.Inserted = await writer.InsertAsync(laneDb, batch.Contacts, ct);
+                batch.Written = batch.Contacts.Count;
+                batch.Contacts.Clear();
+            }
+
+            if (batch.Rejections.Count > 0)
+            {
+                await writer.InsertRejectionsAsync(laneDb, batch.Rejections, ct);
+            }
+
+            await previous;
+            var (imported, duplicates, invalid, optedOut, rows) = (batch.Inserted, batch.Duplicates + batch.Written - batch.Inserted, batch.Rejections.Count, batch.OptedOut, batch.Rows);
+            var (read, heartbeat) = (Math.Min(bytesRead, import.FileBytes), clock.GetUtcNow().UtcDateTime);
+            var updated = await laneDb.ContactImports.IgnoreQueryFilters()
+                .Where(i => i.Id == import.Id && i.ClaimToken == import.ClaimToken)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(i => i.Imported, i => i.Imported + imported)
+                    .SetProperty(i => i.Duplicates, i => i.Duplicates + duplicates)
+                    .SetProperty(i => i.Invalid, i => i.Invalid + invalid)
+                    .SetProperty(i => i.OptedOut, i => i.OptedOut + optedOut)
+                    .SetProperty(i => i.RowsRead, i => i.RowsRead + rows)
+                    .SetProperty(i => i.BytesRead, read)
+                    .SetProperty(i => i.HeartbeatUtc, heartbeat), ct);
+            if (updated == 0)
+            {
+                throw new DbUpdateConcurrencyException("Another worker took this import over.");
+            }
+
+            CampaignCounters.Add(laneDb, import.CampaignId, CounterKeys.Contacts, imported);
+            await laneDb.SaveChangesAsync(ct);
+            await batch.Transaction.CommitAsync(ct);
+            (import.Imported, import.Duplicates, import.Invalid, import.OptedOut) = (import.Imported + imported, import.Duplicates + duplicates, import.Invalid + invalid, import.OptedOut + optedOut);
+            (import.RowsRead, import.BytesRead, import.HeartbeatUtc) = (import.RowsRead + rows, read, heartbeat);
+        }
+
+        CollectBatchGarbage();
+    }
+
     private async Task FlushAsync(ContactImport import, Batch batch, long bytesRead, CancellationToken ct)
     {
         if (batch.Rows == 0)
@@ -248,7 +310,11 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         await db.SaveChangesAsync(ct);
         await batch.Transaction!.CommitAsync(ct);
         await batch.ClearAsync();
+        CollectBatchGarbage();
+    }
 
+    private static void CollectBatchGarbage()
+    {
         // What a batch kept until its commit (its rejections; on PostgreSQL its contacts, buffered for one COPY) lived long
         // enough to reach generation 2, which the GC collects only when its own budget says so, so the dead rows of
         // earlier batches stayed resident beside the next one. One full collection per batch, about 20 for a million
