@@ -43,7 +43,7 @@ public sealed class MessagingAccounts(IDataProtectionProvider protection, IEnume
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // Another request created it first: use theirs.
             db.Entry(settings).State = EntityState.Detached;

@@ -34,7 +34,7 @@ public static class CreateOrganization
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // Two organizations with the same name created at the same moment: the unique slug index refused ours.
             db.ChangeTracker.Clear();

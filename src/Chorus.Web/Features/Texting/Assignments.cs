@@ -186,7 +186,7 @@ public static class Assignments
             await db.SaveChangesAsync(ct);
             return assignment;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // The same texter's other tab created it first.
             db.Entry(assignment).State = EntityState.Detached;

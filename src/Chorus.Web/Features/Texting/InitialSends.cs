@@ -92,7 +92,7 @@ public sealed class InitialSends(IServiceScopeFactory scopes, OutboxSignal outbo
         {
             logger.LogDebug(ex, "A batch of {Count} Sends could not be saved together; saving each on its own", batch.Count);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // A lone Send that lost to another instance's Send for the same contact (the one-initial-message index).
             batch[0].Done.TrySetResult(Conflict);

@@ -178,9 +178,6 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
     /// </summary>
     public override int DefaultBatchSize => 16_000;
 
-    /// <summary>The SQLSTATE of a unique violation.</summary>
-    private const string UniqueViolation = "23505";
-
     public override async Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -196,7 +193,7 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
             await ExecuteAsync(connection, "RELEASE SAVEPOINT contacts_copy", ct);
             return copied;
         }
-        catch (PostgresException e) when (e.SqlState == UniqueViolation)
+        catch (PostgresException e) when (DbErrors.IsUniqueViolation(e))
         {
             await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT contacts_copy", ct);
         }
