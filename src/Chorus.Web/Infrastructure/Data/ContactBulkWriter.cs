@@ -29,6 +29,14 @@ public abstract class ContactBulkWriter
     public virtual int RowsPerWrite => int.MaxValue;
 
     /// <summary>
+    /// Whether the importer should drop the numbers the campaign already has, and the file's repeats, before they reach
+    /// <see cref="InsertAsync"/>: worth it where a batch with no conflict is written much faster (PostgreSQL's COPY),
+    /// not where every row is checked against the unique index anyway (SQLite), since the set of a million numbers costs
+    /// ~45 MB (a million-row upload on SQLite peaked at 385–390 MB with it, 341–342 MB without).
+    /// </summary>
+    public virtual bool WantsOnlyNewNumbers => false;
+
+    /// <summary>
     /// Readies <paramref name="db"/>'s connection for a whole import's batches and returns what undoes it. The default
     /// does nothing; SQLite keeps one connection open with a large page cache for the import's duration.
     /// </summary>
@@ -177,6 +185,8 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
     /// 403 MB with 25,000 and 398 MB with 20,000, against a 400 MB target; 369 MB with 16,000, in the same time.
     /// </summary>
     public override int DefaultBatchSize => 16_000;
+
+    public override bool WantsOnlyNewNumbers => true;
 
     public override async Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct)
     {
