@@ -42,6 +42,24 @@ public sealed class ContactImportTests
         return (org, campaign.Id);
     }
 
+    /// <summary>The app's own bulk writer for its database, for the test writers to wrap.</summary>
+    private static ContactBulkWriter ProviderWriter(IServiceProvider services) =>
+        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Sqlite
+            ? new SqliteContactBulkWriter()
+            : new PostgresContactBulkWriter();
+
+    /// <summary>An app whose imports run only when a test calls the worker, in batches this small, through this writer.</summary>
+    private static Task<ChorusApp> StartWithWriterAsync(DatabaseProvider provider, Func<IServiceProvider, ContactBulkWriter> writer, int batchSize) =>
+        ChorusApp.StartAsync(provider, services =>
+        {
+            services.Configure<ContactsOptions>(o =>
+            {
+                o.RunImportWorker = false;
+                o.ImportBatchSize = batchSize;
+            });
+            services.AddSingleton(writer);
+        });
+
     private static async Task<HttpResponseMessage> UploadAsync(TestOrg org, Guid campaignId, string csv, string? mapping = null, HttpClient? client = null)
     {
         using var form = new MultipartFormDataContent();
@@ -223,15 +241,7 @@ public sealed class ContactImportTests
     public async Task An_import_whose_worker_died_mid_file_is_resumed_and_counts_every_row_once(DatabaseProvider provider)
     {
         var crashing = new CrashingWriter();
-        await using var app = await ChorusApp.StartAsync(provider, services =>
-        {
-            services.Configure<ContactsOptions>(o =>
-            {
-                o.RunImportWorker = false;
-                o.ImportBatchSize = 3;
-            });
-            services.AddSingleton<ContactBulkWriter>(sp => crashing.Wrap(sp));
-        });
+        await using var app = await StartWithWriterAsync(provider, crashing.Wrap, batchSize: 3);
         var (org, campaignId) = await CampaignWithOptOutAsync(app);
         var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
         var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
@@ -260,15 +270,7 @@ public sealed class ContactImportTests
         // no contact, so their batch is ready at once. Had it committed first, the import's position would say rows 1–6
         // were done and the resumed import would skip Ana and Ben.
         var crashing = new CrashingWriter { FailOnCall = 1, FailAfter = TimeSpan.FromMilliseconds(500) };
-        await using var app = await ChorusApp.StartAsync(provider, services =>
-        {
-            services.Configure<ContactsOptions>(o =>
-            {
-                o.RunImportWorker = false;
-                o.ImportBatchSize = 3;
-            });
-            services.AddSingleton<ContactBulkWriter>(sp => crashing.Wrap(sp));
-        });
+        await using var app = await StartWithWriterAsync(provider, crashing.Wrap, batchSize: 3);
         var (org, campaignId) = await CampaignWithOptOutAsync(app);
         var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
         var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
@@ -289,15 +291,7 @@ public sealed class ContactImportTests
     public async Task A_batch_whose_import_another_worker_has_taken_over_is_not_committed(DatabaseProvider provider)
     {
         var takeover = new TakeoverWriter();
-        await using var app = await ChorusApp.StartAsync(provider, services =>
-        {
-            services.Configure<ContactsOptions>(o =>
-            {
-                o.RunImportWorker = false;
-                o.ImportBatchSize = 3;
-            });
-            services.AddSingleton<ContactBulkWriter>(sp => takeover.Wrap(sp));
-        });
+        await using var app = await StartWithWriterAsync(provider, takeover.Wrap, batchSize: 3);
         var (org, campaignId) = await CampaignWithOptOutAsync(app);
         await (await UploadAsync(org, campaignId, File)).ShouldHaveStatusAsync(HttpStatusCode.Accepted);
 
@@ -317,8 +311,7 @@ public sealed class ContactImportTests
 
         public TakeoverWriter Wrap(IServiceProvider services)
         {
-            var provider = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider;
-            _inner = provider == DatabaseProvider.Sqlite ? new SqliteContactBulkWriter() : new PostgresContactBulkWriter();
+            _inner = ProviderWriter(services);
             return this;
         }
 
@@ -337,15 +330,7 @@ public sealed class ContactImportTests
     public async Task A_crash_after_part_of_a_batch_was_written_leaves_none_of_that_batch_and_the_resumed_import_counts_every_row_once(DatabaseProvider provider)
     {
         var crashing = new CrashingWriter { RowsPerWriteOverride = 1 };
-        await using var app = await ChorusApp.StartAsync(provider, services =>
-        {
-            services.Configure<ContactsOptions>(o =>
-            {
-                o.RunImportWorker = false;
-                o.ImportBatchSize = 4;
-            });
-            services.AddSingleton<ContactBulkWriter>(sp => crashing.Wrap(sp));
-        });
+        await using var app = await StartWithWriterAsync(provider, crashing.Wrap, batchSize: 4);
         var (org, campaignId) = await CampaignWithOptOutAsync(app);
         var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
         var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
@@ -493,8 +478,7 @@ public sealed class ContactImportTests
 
         public CrashingWriter Wrap(IServiceProvider services)
         {
-            var provider = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider;
-            Inner = provider == DatabaseProvider.Sqlite ? new SqliteContactBulkWriter() : new PostgresContactBulkWriter();
+            Inner = ProviderWriter(services);
             return this;
         }
 
