@@ -79,52 +79,46 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         ContactCsvReadStatus status;
         try
         {
-            try
+            while ((status = await reader.ReadAsync(ct)) == ContactCsvReadStatus.Row)
             {
-                while ((status = await reader.ReadAsync(ct)) == ContactCsvReadStatus.Row)
+                // Resuming: these records were settled by batches committed before the restart.
+                if (skipped < alreadySettled)
                 {
-                    // Resuming: these records were settled by batches committed before the restart.
-                    if (skipped < alreadySettled)
-                    {
-                        skipped++;
-                        continue;
-                    }
-
-                    Settle(reader.Current, import, normalizer, optedOut, known, locations, customKeys, batch);
-                    if (batch.Contacts.Count >= writer.RowsPerWrite)
-                    {
-                        await WriteAsync(batch, ct);
-                    }
-
-                    if (batch.Rows >= BatchSize || (batch.Rows >= YieldAfterRows && db.WriteTurnWanted))
-                    {
-                        if (lanes > 0)
-                        {
-                            var lane = handedOff++ % lanes;
-                            await (writing[lane] ?? Task.CompletedTask);
-                            committed = writing[lane] = WriteOnLaneAsync(WriteDbs[lane], import, batch, stream.Position, committed, ct);
-                            batch = new Batch();
-                        }
-                        else
-                        {
-                            await FlushAsync(import, batch, stream.Position, ct);
-                        }
-                    }
+                    skipped++;
+                    continue;
                 }
 
-                await Task.WhenAll(writing.Where(w => w is not null));
-            }
-            finally
-            {
-                // Leaving with an error: every batch being written must finish (or fail) before its context is used again.
-                await Task.WhenAny(Task.WhenAll(writing.Where(w => w is not null)));
+                Settle(reader.Current, import, normalizer, optedOut, known, locations, customKeys, batch);
+                if (batch.Contacts.Count >= writer.RowsPerWrite)
+                {
+                    await WriteAsync(batch, ct);
+                }
+
+                if (batch.Rows >= BatchSize || (batch.Rows >= YieldAfterRows && db.WriteTurnWanted))
+                {
+                    if (lanes > 0)
+                    {
+                        var lane = handedOff++ % lanes;
+                        await (writing[lane] ?? Task.CompletedTask);
+                        committed = writing[lane] = WriteOnLaneAsync(WriteDbs[lane], import, batch, stream.Position, committed, ct);
+                        batch = new Batch();
+                    }
+                    else
+                    {
+                        await FlushAsync(import, batch, stream.Position, ct);
+                    }
+                }
             }
 
+            await Task.WhenAll(writing.Where(w => w is not null));
             await FlushAsync(import, batch, stream.Position, ct);
         }
         finally
         {
-            await batch.DisposeAsync(); // a batch that did not reach its commit is rolled back whole
+            // Leaving with an error: every batch being written must finish (or fail) before its context is used again,
+            // and the batch being filled, which did not reach its commit, is rolled back whole.
+            await Task.WhenAny(Task.WhenAll(writing.Where(w => w is not null)));
+            await batch.DisposeAsync();
         }
 
         if (status == ContactCsvReadStatus.Failed)
@@ -258,7 +252,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
             }
 
             await previous;
-            var (imported, duplicates, invalid, optedOut, rows) = (batch.Inserted, batch.Duplicates + batch.Written - batch.Inserted, batch.Rejections.Count, batch.OptedOut, batch.Rows);
+            var (imported, duplicates, invalid, optedOut, rows) = (batch.Inserted, batch.AllDuplicates, batch.Rejections.Count, batch.OptedOut, batch.Rows);
             var (read, heartbeat) = (Math.Min(bytesRead, import.FileBytes), clock.GetUtcNow().UtcDateTime);
             var updated = await laneDb.ContactImports.IgnoreQueryFilters()
                 .Where(i => i.Id == import.Id && i.ClaimToken == import.ClaimToken)
@@ -300,7 +294,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
         import.Imported += batch.Inserted;
         CampaignCounters.Add(db, import.CampaignId, CounterKeys.Contacts, batch.Inserted);
-        import.Duplicates += batch.Duplicates + batch.Written - batch.Inserted;
+        import.Duplicates += batch.AllDuplicates;
         import.Invalid += batch.Rejections.Count;
         import.OptedOut += batch.OptedOut;
         import.RowsRead += batch.Rows;
@@ -449,6 +443,9 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         public int Written { get; set; }
 
         public int Inserted { get; set; }
+
+        /// <summary>Every duplicate of the batch: those dropped before the writer and those the writer refused.</summary>
+        public int AllDuplicates => Duplicates + Written - Inserted;
 
         public void Reject(Guid importId, ContactCsvRow row, string reason) =>
             Rejections.Add(new ImportRejection { ImportId = importId, LineNumber = row.LineNumber, Reason = reason.Length > 300 ? reason[..300] : reason, RawRecord = row.RawRecord.ToString() });
