@@ -99,6 +99,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The peak resident set since start or the last <see cref="ResetPeak"/> (VmHWM), in bytes.</summary>
     public long PeakResidentBytes => ReadStatus("VmHWM:");
 
+    /// <summary>The anonymous part of the resident set: the heaps (managed and native), not mapped files or code.</summary>
+    public long AnonymousResidentBytes => ReadStatus("RssAnon:");
+
     /// <summary>Resets the peak resident set to the current one (writing 5 to clear_refs, Linux 4.0 and later).</summary>
     public void ResetPeak() => File.WriteAllText($"/proc/{process.Id}/clear_refs", "5");
 
