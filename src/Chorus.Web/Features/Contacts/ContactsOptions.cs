@@ -13,7 +13,7 @@ public sealed class ContactsOptions
 
     /// <summary>
     /// Rows an import writes per transaction (default: the database's <see cref="Infrastructure.Data.ContactBulkWriter.DefaultBatchSize"/>,
-    /// 50,000 on SQLite and 12,000 on PostgreSQL): a restart resumes after the last committed batch, and the import's
+    /// 50,000 on SQLite and 8,000 on PostgreSQL): a restart resumes after the last committed batch, and the import's
     /// progress moves once per batch. On SQLite contacts are written a thousand at a time as they are settled, so the
     /// batch size barely changes memory; larger batches are somewhat faster (200,000: 1M rows in 21 s instead of 23 s) but
     /// a batch holds SQLite's one write lock until it commits, so every other write on the instance (sends, webhooks)

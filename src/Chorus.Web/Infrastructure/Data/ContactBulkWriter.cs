@@ -183,9 +183,10 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
     /// A batch's contacts are buffered for its COPY, and the importer reads a batch while two are written
     /// (<see cref="ContactImporter.WriteDbs"/>), so three are held at once, beside the campaign's known numbers. A
     /// million-row upload's server peaked at 403 MB with 25,000, 398 MB with 20,000 and 369–397 MB with 16,000 (against a
-    /// 400 MB target), and at 359–368 MB with 12,000, in 22.7 s instead of 21.2–22.2.
+    /// 400 MB target), and at 359–368 MB with 12,000, in 22.7 s instead of 21.2–22.2. A running server's second import
+    /// peaked higher, at 407–415 MB with 12,000 and 379–393 MB with 8,000, in the same 15.5–17.1 s (BENCHMARKS.md).
     /// </summary>
-    public override int DefaultBatchSize => 12_000;
+    public override int DefaultBatchSize => 8_000;
 
     public override bool WantsOnlyNewNumbers => true;
 

@@ -319,7 +319,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
     /// enough to reach generation 2, which the GC collects only when its own budget says so, so the dead rows of earlier
     /// batches stayed resident beside the next one. One full collection per batch, about 20 for a million rows: on
     /// SQLite, 346–349 MB peak and 31–35 s against 354–358 MB and 37–38 s without. PostgreSQL's batches are smaller
-    /// (12,000 rows), and collecting after every one (74 blocking collections per million rows) cost 0.5–2.5 s against
+    /// (8,000 rows), and collecting after every 12,000-row one (74 blocking collections per million rows) cost 0.5–2.5 s against
     /// collecting after every other one, at the same peak (BENCHMARKS.md); so at most one per 20,000 rows committed.
     /// </summary>
     private void CollectBatchGarbage(int rows)
