@@ -24,12 +24,12 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            var imported = false;
+            long bytesImported = 0;
             try
             {
-                while (await RunOnceAsync(scopes, stoppingToken))
+                while (await RunNextAsync(scopes, stoppingToken) is { } bytes)
                 {
-                    imported = true;
+                    bytesImported += bytes;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -41,7 +41,7 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
                 logger.LogError(ex, "The contact import worker's pass failed; it will try again.");
             }
 
-            if (imported)
+            if (bytesImported >= ReturnMemoryAfterBytes)
             {
                 ReturnMemory();
             }
@@ -55,7 +55,9 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
     /// collection that decommits what the heap no longer uses (33–57 ms after a million rows), and the C library's free
     /// pages (SQLite's import cache). Without it a server that had imported a million rows stayed at 355 MB (SQLite) or
     /// 369–381 MB (PostgreSQL) while idle, and its next import peaked from there: 429 MB and 412–454 MB. With it,
-    /// 241–246 MB idle and 357–362 MB peak on SQLite, 254–276 MB and 385–428 MB on PostgreSQL (BENCHMARKS.md).
+    /// 241–246 MB idle and 357–362 MB peak on SQLite, 254–276 MB and 385–428 MB on PostgreSQL (BENCHMARKS.md). Only
+    /// after files of <see cref="ReturnMemoryAfterBytes"/> or more: the collection pauses every thread of the process,
+    /// and a small list leaves nothing to give back.
     /// </summary>
     private static void ReturnMemory()
     {
@@ -63,22 +65,31 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
         NativeHeap.Trim();
     }
 
+    /// <summary>Stored bytes imported in one spell (about 200,000 rows) before <see cref="ReturnMemory"/> runs.</summary>
+    private const long ReturnMemoryAfterBytes = 16 * 1024 * 1024;
+
     /// <summary>Claims and runs one import, if any is waiting. Returns whether it found one. Tests call it directly.</summary>
-    public static async Task<bool> RunOnceAsync(IServiceScopeFactory scopes, CancellationToken ct)
+    public static async Task<bool> RunOnceAsync(IServiceScopeFactory scopes, CancellationToken ct) => await RunNextAsync(scopes, ct) is not null;
+
+    /// <summary>
+    /// Claims and runs one import, if any is waiting: null when none is, else the size of the file it ran (0 when another
+    /// instance claimed it first).
+    /// </summary>
+    private static async Task<long?> RunNextAsync(IServiceScopeFactory scopes, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         var now = clock.GetUtcNow().UtcDateTime;
         var stale = now - StaleAfter;
-        var candidate = await db.ContactImports.IgnoreQueryFilters()
+        var waiting = await db.ContactImports.IgnoreQueryFilters()
             .Where(i => i.Status == ImportStatus.Queued || (i.Status == ImportStatus.Running && i.HeartbeatUtc < stale))
             .OrderBy(i => i.CreatedUtc)
-            .Select(i => i.Id)
+            .Select(i => new { i.Id, i.FileBytes })
             .FirstOrDefaultAsync(ct);
-        if (candidate == Guid.Empty)
+        if (waiting is not { Id: var candidate })
         {
-            return false;
+            return null;
         }
 
         var token = Guid.NewGuid();
@@ -91,7 +102,7 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
                 .SetProperty(i => i.StartedUtc, i => i.StartedUtc ?? now), ct);
         if (claimed == 0)
         {
-            return true; // another instance took it first; look again
+            return 0; // another instance took it first; look again
         }
 
         var settings = scope.ServiceProvider.GetRequiredService<IOptions<ContactsOptions>>().Value;
@@ -121,6 +132,6 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
             scope.ServiceProvider.GetRequiredService<ILogger<ContactImportWorker>>().LogError(ex, "Import {ImportId} failed", candidate);
         }
 
-        return true;
+        return waiting.FileBytes;
     }
 }
