@@ -65,7 +65,7 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
         NativeHeap.Trim();
     }
 
-    /// <summary>Stored bytes imported in one spell (about 200,000 rows) before <see cref="ReturnMemory"/> runs.</summary>
+    /// <summary>Bytes of uploaded files imported in one spell (about 200,000 rows) before <see cref="ReturnMemory"/> runs.</summary>
     private const long ReturnMemoryAfterBytes = 16 * 1024 * 1024;
 
     /// <summary>Claims and runs one import, if any is waiting. Returns whether it found one. Tests call it directly.</summary>
