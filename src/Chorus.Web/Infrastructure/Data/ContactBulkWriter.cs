@@ -193,15 +193,10 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
     public override async Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-
-        // The first row of a phone wins: a repeat within the batch is dropped here, in file order.
-        var phones = new HashSet<string>(contacts.Count, StringComparer.Ordinal);
-        var unique = contacts.Where(c => phones.Add(c.PhoneE164)).ToList();
-
         await ExecuteAsync(connection, "SAVEPOINT contacts_copy", ct);
         try
         {
-            var copied = await CopyAsync(connection, "\"Contacts\"", unique, ct);
+            var copied = await CopyAsync(connection, "\"Contacts\"", contacts, ct);
             await ExecuteAsync(connection, "RELEASE SAVEPOINT contacts_copy", ct);
             return copied;
         }
@@ -209,6 +204,11 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
         {
             await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT contacts_copy", ct);
         }
+
+        // The first row of a phone wins: a repeat within the batch (which the importer never sends: it drops them before)
+        // also failed the COPY, and is dropped here, in file order, since the INSERT below keeps no order.
+        var phones = new HashSet<string>(contacts.Count, StringComparer.Ordinal);
+        var unique = contacts.Where(c => phones.Add(c.PhoneE164)).ToList();
 
         await ExecuteAsync(connection, """
             CREATE TEMP TABLE IF NOT EXISTS contacts_stage (
@@ -224,7 +224,7 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
         return inserted;
     }
 
-    private static async Task<int> CopyAsync(NpgsqlConnection connection, string table, List<Contact> contacts, CancellationToken ct)
+    private static async Task<int> CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<Contact> contacts, CancellationToken ct)
     {
         await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var c in contacts)
