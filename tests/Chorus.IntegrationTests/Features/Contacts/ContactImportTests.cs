@@ -168,6 +168,30 @@ public sealed class ContactImportTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_file_stored_as_more_chunks_than_one_read_fetches_comes_back_whole_rows_split_across_chunks_included(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        // 600 rows of four ~1 KB custom values (a value keeps at most 1,000 characters): about 38 chunks, so two reads,
+        // and most rows straddle a chunk's end.
+        var notes = Enumerable.Range(0, 600).ToDictionary(
+            i => $"+1212456{1000 + i}",
+            i => string.Join(",", "abcd".Select(k => $"{i:D4}{k}" + new string((char)('a' + (i % 26)), 990))));
+        var csv = "Cell Phone,a,b,c,d\n" + string.Join("\n", notes.Select(n => $"{n.Key},{n.Value}"));
+        Assert.True(Encoding.UTF8.GetByteCount(csv) > ImportChunk.Size * ImportChunk.PerRoundTrip); // the premise
+
+        var accepted = await (await UploadAsync(org, campaignId, csv)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var done = await WaitForAsync(org, accepted.Id);
+        var stored = await app.WithDbAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId)
+            .Select(c => new { c.PhoneE164, c.CustomFields }).ToListAsync());
+
+        Assert.Equal(("completed", 600L, 600L, 0L), (done.Status, done.RowsRead, done.Imported, done.Invalid));
+        Assert.Equal(notes, stored.ToDictionary(
+            c => c.PhoneE164,
+            c => string.Join(",", System.Text.Json.JsonDocument.Parse(c.CustomFields).RootElement.EnumerateObject().Select(p => p.Value.GetString()))));
+    }
+
+    [Theory, BothDatabases]
     public async Task A_campaigns_imports_are_listed_newest_first_and_another_organization_gets_404(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);

@@ -6,6 +6,7 @@ namespace Chorus.Features.Contacts.Uploads;
 /// <summary>Reads a stored upload back as one forward-only stream, one chunk in memory at a time.</summary>
 internal sealed class ImportChunkStream(AppDbContext db, Guid importId) : Stream
 {
+    private readonly Queue<byte[]> _fetched = new();
     private byte[] _chunk = [];
     private int _offset;
     private int _nextIndex;
@@ -23,23 +24,12 @@ internal sealed class ImportChunkStream(AppDbContext db, Guid importId) : Stream
     {
         while (_offset >= _chunk.Length)
         {
-            if (_ended)
+            if (_fetched.Count == 0 && !await FetchAsync(cancellationToken))
             {
                 return 0;
             }
 
-            var index = _nextIndex++;
-            var next = await db.ImportChunks.AsNoTracking()
-                .Where(c => c.ImportId == importId && c.Index == index)
-                .Select(c => c.Data)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (next is null)
-            {
-                _ended = true;
-                return 0;
-            }
-
-            _chunk = next;
+            _chunk = _fetched.Dequeue();
             _offset = 0;
         }
 
@@ -48,6 +38,26 @@ internal sealed class ImportChunkStream(AppDbContext db, Guid importId) : Stream
         _offset += n;
         Position += n;
         return n;
+    }
+
+    /// <summary>The next <see cref="ImportChunk.PerRoundTrip"/> chunks, in order; false once the file has no more.</summary>
+    private async Task<bool> FetchAsync(CancellationToken ct)
+    {
+        if (_ended)
+        {
+            return false;
+        }
+
+        var (from, to) = (_nextIndex, _nextIndex + ImportChunk.PerRoundTrip);
+        var chunks = await db.ImportChunks.AsNoTracking()
+            .Where(c => c.ImportId == importId && c.Index >= from && c.Index < to)
+            .OrderBy(c => c.Index)
+            .Select(c => c.Data)
+            .ToListAsync(ct);
+        chunks.ForEach(_fetched.Enqueue);
+        _nextIndex = to;
+        _ended = chunks.Count < ImportChunk.PerRoundTrip;
+        return chunks.Count > 0;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -52,26 +52,33 @@ public static class StartContactImport
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.ContactImports.Add(import);
         await db.SaveChangesAsync(ct);
-        var buffer = new byte[ImportChunk.Size];
         var index = 0;
         long total = 0;
         while (true)
         {
+            var buffer = new byte[ImportChunk.Size]; // each chunk keeps its own array until the save below
             var filled = await FillAsync(file, buffer, ct);
-            if (filled == 0)
+            if (filled > 0)
+            {
+                total += filled;
+                if (total > maxBytes)
+                {
+                    return Failure.Unprocessable("The file is too large.", [new Problem($"Files can be at most {maxBytes / (1024 * 1024):N0} MB; split it into smaller files.", "file")]);
+                }
+
+                db.ImportChunks.Add(new ImportChunk { ImportId = import.Id, Index = index++, Data = filled == buffer.Length ? buffer : buffer[..filled] });
+            }
+
+            if (filled < buffer.Length || index % ImportChunk.PerRoundTrip == 0)
+            {
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Entries<ImportChunk>().ToList().ForEach(e => e.State = EntityState.Detached);
+            }
+
+            if (filled < buffer.Length)
             {
                 break;
             }
-
-            total += filled;
-            if (total > maxBytes)
-            {
-                return Failure.Unprocessable("The file is too large.", [new Problem($"Files can be at most {maxBytes / (1024 * 1024):N0} MB; split it into smaller files.", "file")]);
-            }
-
-            db.ImportChunks.Add(new ImportChunk { ImportId = import.Id, Index = index++, Data = buffer[..filled] });
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Entries<ImportChunk>().ToList().ForEach(e => e.State = EntityState.Detached);
         }
 
         if (total == 0)
