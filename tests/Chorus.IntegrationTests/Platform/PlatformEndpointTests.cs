@@ -32,6 +32,17 @@ public sealed class PlatformEndpointTests
     }
 
     [Fact]
+    public async Task Metrics_include_the_runtimes_memory_so_an_operator_can_watch_a_large_upload()
+    {
+        await using var app = await ChorusApp.StartAsync(DatabaseProvider.Sqlite);
+
+        var metrics = await app.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Contains("dotnet_process_memory_working_set_bytes", metrics, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_heap_total_allocated_bytes", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_the_api_and_its_bearer_scheme()
     {
         await using var app = await ChorusApp.StartAsync(DatabaseProvider.Sqlite);

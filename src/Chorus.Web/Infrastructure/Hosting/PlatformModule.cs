@@ -32,7 +32,9 @@ public static class PlatformModule
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
             .AddAspNetCoreInstrumentation()
-            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Chorus")
+            // System.Runtime: the runtime's own instruments (resident set, GC heap by generation, pauses, JIT, thread
+            // pool), read only when scraped, so an operator can see what a server holds during a large upload or export.
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "Chorus")
             .AddPrometheusExporter());
         builder.Services.Configure<FormOptions>(o => o.ValueLengthLimit = 64 * 1024);
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
