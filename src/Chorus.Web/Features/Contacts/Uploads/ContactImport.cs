@@ -58,8 +58,8 @@ public sealed class ImportChunk
     /// <summary>
     /// 64 KiB: under the 85,000 bytes from which .NET puts an array on the large object heap. With 4 MiB chunks every
     /// chunk read went there twice (Npgsql's buffer for the row, then the value), and that heap, swept only by full
-    /// collections and fragmented by the holes, held 100–140 MB at a million-row upload's peak on PostgreSQL (server
-    /// 386–434 MB resident); with 64 KiB chunks, 44–60 MB (BENCHMARKS.md).
+    /// collections and fragmented by the holes, held 100–140 MB at a million-row upload's peak on PostgreSQL; the
+    /// server peaked at 380–434 MB resident, and at 334–378 MB with 64 KiB chunks (BENCHMARKS.md).
     /// </summary>
     public const int Size = 64 * 1024;
 

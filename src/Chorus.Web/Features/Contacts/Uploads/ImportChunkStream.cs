@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chorus.Features.Contacts.Uploads;
 
-/// <summary>Reads a stored upload back as one forward-only stream, one chunk in memory at a time.</summary>
+/// <summary>Reads a stored upload back as one forward-only stream, one query's chunks (2 MiB) in memory at a time.</summary>
 internal sealed class ImportChunkStream(AppDbContext db, Guid importId) : Stream
 {
     private readonly Queue<byte[]> _fetched = new();
