@@ -95,10 +95,7 @@ internal static class ContactsBench
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var writer = scope.ServiceProvider.GetRequiredService<ContactBulkWriter>();
-        var source = await db.Campaigns.IgnoreQueryFilters().AsNoTracking().FirstAsync(c => c.Id == campaignId);
-        var copy = new Campaign { OrganizationId = source.OrganizationId, Title = "Floor" };
-        db.Campaigns.Add(copy);
-        await db.SaveChangesAsync();
+        var copy = await SiblingCampaignAsync(db, campaignId, "Floor");
         var contacts = (await db.Contacts.IgnoreQueryFilters().AsNoTracking().Where(c => c.CampaignId == campaignId).ToListAsync())
             .Select(c => new Chorus.Features.Contacts.Contact
             {
@@ -162,17 +159,22 @@ internal static class ContactsBench
         Guid warmCampaignId;
         await using (var scope = services.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var source = await db.Campaigns.IgnoreQueryFilters().AsNoTracking().FirstAsync(c => c.Id == campaignId);
-            var warm = new Campaign { OrganizationId = source.OrganizationId, Title = "Warm-up" };
-            db.Campaigns.Add(warm);
-            await db.SaveChangesAsync();
-            warmCampaignId = warm.Id;
+            warmCampaignId = (await SiblingCampaignAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), campaignId, "Warm-up")).Id;
         }
 
         var watch = Stopwatch.StartNew();
         var status = await WaitForImportAsync(http, slug, await StartImportAsync(http, slug, warmCampaignId, csv));
         return (status.Status, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>A new, empty campaign in the same organization as <paramref name="campaignId"/>.</summary>
+    private static async Task<Campaign> SiblingCampaignAsync(AppDbContext db, Guid campaignId, string title)
+    {
+        var source = await db.Campaigns.IgnoreQueryFilters().AsNoTracking().FirstAsync(c => c.Id == campaignId);
+        var sibling = new Campaign { OrganizationId = source.OrganizationId, Title = title };
+        db.Campaigns.Add(sibling);
+        await db.SaveChangesAsync();
+        return sibling;
     }
 
     /// <summary>Posts the file to the campaign's imports (202 once it is stored) and returns the import's id.</summary>

@@ -184,7 +184,8 @@ internal sealed class PostgresContactBulkWriter : ContactBulkWriter
     /// (<see cref="ContactImporter.WriteDbs"/>), so three are held at once, beside the campaign's known numbers. A
     /// million-row upload's server peaked at 403 MB with 25,000, 398 MB with 20,000 and 369–397 MB with 16,000 (against a
     /// 400 MB target), and at 359–368 MB with 12,000, in 22.7 s instead of 21.2–22.2. A running server's second import
-    /// peaked higher, at 407–415 MB with 12,000 and 379–393 MB with 8,000, in the same 15.5–17.1 s (BENCHMARKS.md).
+    /// peaked higher, at 407–415 MB with 12,000 and 379–393 MB with 8,000 in the same 15.5–17.1 s; ten later runs with
+    /// 8,000 read 380–434 MB, and 334–378 MB once the stored file's chunks left the large object heap (BENCHMARKS.md).
     /// </summary>
     public override int DefaultBatchSize => 8_000;
 

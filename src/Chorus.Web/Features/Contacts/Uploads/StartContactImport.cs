@@ -58,6 +58,7 @@ public static class StartContactImport
         {
             var buffer = new byte[ImportChunk.Size]; // each chunk keeps its own array until the save below
             var filled = await FillAsync(file, buffer, ct);
+            var last = filled < buffer.Length; // the file ended inside this chunk (or before it)
             if (filled > 0)
             {
                 total += filled;
@@ -69,13 +70,13 @@ public static class StartContactImport
                 db.ImportChunks.Add(new ImportChunk { ImportId = import.Id, Index = index++, Data = filled == buffer.Length ? buffer : buffer[..filled] });
             }
 
-            if (filled < buffer.Length || index % ImportChunk.PerRoundTrip == 0)
+            if (last || index % ImportChunk.PerRoundTrip == 0)
             {
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Entries<ImportChunk>().ToList().ForEach(e => e.State = EntityState.Detached);
             }
 
-            if (filled < buffer.Length)
+            if (last)
             {
                 break;
             }
