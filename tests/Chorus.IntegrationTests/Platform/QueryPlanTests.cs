@@ -77,7 +77,7 @@ public sealed class QueryPlanTests
     [InlineData(true)]
     public async Task The_next_contact_to_text_is_one_seek_of_the_assignment_index_in_id_order_with_no_sort(bool afterAnother)
     {
-        var plans = await PlansOfAsync(db => SendInitialMessage.NextUnsent.For(db)(db, Guid.NewGuid(), afterAnother ? Guid.NewGuid() : null, TestContext.Current.CancellationToken));
+        var plans = await PlansOfAsync(db => SendInitialMessage.NextUnsent.For(db)(db, Guid.NewGuid(), Guid.NewGuid(), afterAnother ? Guid.NewGuid() : null, TestContext.Current.CancellationToken));
 
         Assert.NotEmpty(plans);
         Assert.All(plans, plan =>

@@ -32,76 +32,73 @@ public static class SendInitialMessage
 
     public sealed record Response(Guid MessageId);
 
-    private sealed record Context(Assignment Assignment, Campaign Campaign, InitialMessage Message, string Provider);
+    private sealed record Context(Assignment Assignment, Campaign Campaign, InitialMessage Message, string Provider, Contact? Contact);
 
     // The queries below run for every contact every texter sends, so each is compiled (CompiledQuery).
 
-    private sealed record Loaded(Assignment Assignment, Campaign Campaign, string Name, string OptOutLanguage, string? Texter, string? Provider);
+    private sealed record Loaded(Assignment Assignment, Campaign Campaign, string Name, string OptOutLanguage, string? Texter, string? Provider, Contact? Contact);
 
     // One round trip for everything both calls need: the assignment (someone else's does not exist for the caller),
-    // its campaign, the organization's name and opt-out language, the texter's name and the messaging provider.
-    private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid, CancellationToken, Task<Loaded?>>> Load = new(() => EF.CompileAsyncQuery(
-        (AppDbContext db, Guid assignmentId, Guid userId, CancellationToken ct) => (
+    // its campaign, the organization's name and opt-out language, the texter's name and the messaging provider; and for
+    // Send, the contact, if it is in this assignment (next passes no contact).
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid, Guid?, CancellationToken, Task<Loaded?>>> Load = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, Guid assignmentId, Guid userId, Guid? contactId, CancellationToken ct) => (
             from a in db.Assignments.AsNoTracking()
             where a.Id == assignmentId && a.TexterUserId == userId
             join c in db.Campaigns.AsNoTracking() on a.CampaignId equals c.Id
             join o in db.Organizations.AsNoTracking() on a.OrganizationId equals o.Id
+            from contact in db.Contacts.AsNoTracking().Where(x => x.Id == contactId && x.AssignmentId == a.Id).DefaultIfEmpty()
             select new Loaded(
                 a,
                 c,
                 o.Name,
                 o.OptOutLanguage,
                 db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefault(),
-                db.MessagingSettings.Where(s => s.OrganizationId == a.OrganizationId).Select(s => s.Provider).FirstOrDefault())).FirstOrDefault()));
+                db.MessagingSettings.Where(s => s.OrganizationId == a.OrganizationId).Select(s => s.Provider).FirstOrDefault(),
+                contact)).FirstOrDefault()));
 
-    // The assignment's first unsent contact after another one (by id), or its first when after is null.
-    internal static readonly CompiledQuery<Func<AppDbContext, Guid, Guid?, CancellationToken, Task<Contact?>>> NextUnsent = new(() => EF.CompileAsyncQuery(
-        (AppDbContext db, Guid assignmentId, Guid? after, CancellationToken ct) => db.Contacts.AsNoTracking()
+    /// <summary>The next contact to text, whether its number opted out, and the assignment's progress.</summary>
+    internal sealed record Upcoming(Contact Contact, bool OptedOut, int Total, int Remaining);
+
+    // The assignment's first unsent contact after another one (by id), or its first when after is null, with what the
+    // screen shows beside it in the same statement (three fewer per Send than one query each). The counts name the
+    // campaign and skip the tenant filter: the assignment is the caller's own (Load checked it), and without the
+    // organization column SQLite counts from the (CampaignId, AssignmentId, ConversationStatus) index alone instead of
+    // reading every contact row of the assignment. Without the campaign id, and with the organization filter and no
+    // statistics, SQLite once chose the organization's index and read every contact the organization has.
+    internal static readonly CompiledQuery<Func<AppDbContext, Guid, Guid, Guid?, CancellationToken, Task<Upcoming?>>> NextUnsent = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, Guid campaignId, Guid assignmentId, Guid? after, CancellationToken ct) => db.Contacts.AsNoTracking()
             .Where(c => c.AssignmentId == assignmentId && c.ConversationStatus == ConversationStatus.NotContacted)
             .Where(c => after == null || c.Id.CompareTo(after.Value) > 0)
             .OrderBy(c => c.Id)
+            .Select(c => new Upcoming(
+                c,
+                db.OptOuts.Any(o => o.PhoneE164 == c.PhoneE164),
+                db.Contacts.IgnoreQueryFilters().Count(x => x.CampaignId == campaignId && x.AssignmentId == assignmentId),
+                db.Contacts.IgnoreQueryFilters().Count(x => x.CampaignId == campaignId && x.AssignmentId == assignmentId && x.ConversationStatus == ConversationStatus.NotContacted)))
             .FirstOrDefault()));
-
-    private sealed record Counts(int Total, int Remaining);
-
-    // Both progress numbers in one query. The campaign id is redundant but lets SQLite seek the (CampaignId,
-    // AssignmentId, ConversationStatus) index: with the organization filter and the assignment alone, and no
-    // statistics, it chose the organization's index and read every contact the organization has (1.4 ms at 3,000
-    // contacts, growing with the organization).
-    private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid, CancellationToken, Task<Counts>>> Progress = new(() => EF.CompileAsyncQuery(
-        (AppDbContext db, Guid campaignId, Guid assignmentId, CancellationToken ct) => db.Contacts
-            .Where(c => c.CampaignId == campaignId && c.AssignmentId == assignmentId)
-            .GroupBy(c => 1)
-            .Select(g => new Counts(g.Count(), g.Count(c => c.ConversationStatus == ConversationStatus.NotContacted)))
-            .First()));
-
-    private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid, CancellationToken, Task<Contact?>>> AssignedContact = new(() => EF.CompileAsyncQuery(
-        (AppDbContext db, Guid contactId, Guid assignmentId, CancellationToken ct) => db.Contacts.AsNoTracking().FirstOrDefault(c => c.Id == contactId && c.AssignmentId == assignmentId)));
-
-    private static readonly CompiledQuery<Func<AppDbContext, string, CancellationToken, Task<bool>>> OptedOut = new(() => EF.CompileAsyncQuery(
-        (AppDbContext db, string phone, CancellationToken ct) => db.OptOuts.Any(o => o.PhoneE164 == phone)));
 
     public static async Task<Outcome<Next?>> NextAsync(Guid assignmentId, Guid? after, Guid userId, AppDbContext db, LinkTracker links, TimeProvider clock, CancellationToken ct)
     {
-        var context = await LoadAsync(assignmentId, userId, db, ct);
+        var context = await LoadAsync(assignmentId, userId, null, db, ct);
         if (context.Failure is { } failure)
         {
             return failure;
         }
 
-        var (assignment, campaign, message, _) = context.Value!;
-        var contact = await NextUnsent.For(db)(db, assignment.Id, after, ct) ?? (after is null ? null : await NextUnsent.For(db)(db, assignment.Id, null, ct));
-        if (contact is null)
+        var (assignment, campaign, message, _, _) = context.Value!;
+        var upcoming = await NextUnsent.For(db)(db, campaign.Id, assignment.Id, after, ct)
+            ?? (after is null ? null : await NextUnsent.For(db)(db, campaign.Id, assignment.Id, null, ct));
+        if (upcoming is null)
         {
             return (Next?)null;
         }
 
-        var counts = await Progress.For(db)(db, assignment.CampaignId, assignment.Id, ct);
-        var (remaining, total) = (counts.Remaining, counts.Total);
+        var (contact, remaining, total) = (upcoming.Contact, upcoming.Remaining, upcoming.Total);
         // The contact's short links are made now, so the screen shows (and counts) the text Send will queue.
         var text = (await links.TrackAsync(db, contact.OrganizationId, campaign.Id, contact.Id, userId, message.Render(contact), ct)).Text;
         var count = SegmentCounter.Count(text);
-        var blocked = await WhyNotNowAsync(contact, campaign, db, clock, ct);
+        var blocked = upcoming.OptedOut ? new Blocked(OptedOutReason, null) : WhyNotNow(contact, campaign, clock);
         return new Next(contact.Id, contact.FirstName, contact.LastName, contact.PhoneE164, text, count.Characters,
             count.Encoding == SmsEncoding.Gsm7 ? "GSM-7" : "UCS-2", count.Segments, blocked is null, blocked?.Reason, blocked?.NextAllowedAt,
             remaining, total - remaining, total, campaign.AllowEditingInitialMessage);
@@ -110,13 +107,13 @@ public static class SendInitialMessage
     public static async Task<Outcome<Response>> SendAsync(
         Guid assignmentId, Guid contactId, Request request, AuditActor actor, AppDbContext db, LinkTracker links, InitialSends sends, TimeProvider clock, CancellationToken ct)
     {
-        var context = await LoadAsync(assignmentId, actor.UserId!.Value, db, ct);
+        var context = await LoadAsync(assignmentId, actor.UserId!.Value, contactId, db, ct);
         if (context.Failure is { } failure)
         {
             return failure;
         }
 
-        var (assignment, campaign, message, provider) = context.Value!;
+        var (assignment, campaign, message, provider, contact) = context.Value!;
         if (campaign.Status != CampaignStatus.Active)
         {
             return Failure.Conflict("The campaign is not sending right now.");
@@ -127,7 +124,6 @@ public static class SendInitialMessage
             return Failure.Conflict("Read this campaign's training text and acknowledge it before your first send.");
         }
 
-        var contact = await AssignedContact.For(db)(db, contactId, assignment.Id, ct);
         if (contact is null)
         {
             return Failure.NotFound("The contact");
@@ -180,9 +176,6 @@ public static class SendInitialMessage
     /// <summary>Why Send refuses an opted-out number (422).</summary>
     internal const string OptedOutReason = "This number opted out; it will not be texted.";
 
-    private static async Task<Blocked?> WhyNotNowAsync(Contact contact, Campaign campaign, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
-        await OptedOut.For(db)(db, contact.PhoneE164, ct) ? new Blocked(OptedOutReason, null) : WhyNotNow(contact, campaign, clock);
-
     // All but the opt-out list, which Send leaves to its save: that looks it up under the write lock (InitialSends).
     private static Blocked? WhyNotNow(Contact contact, Campaign campaign, TimeProvider clock)
     {
@@ -195,9 +188,9 @@ public static class SendInitialMessage
         return decision.Allowed ? null : new Blocked(decision.Explain("this contact"), decision.NextAllowedAt);
     }
 
-    private static async Task<Outcome<Context>> LoadAsync(Guid assignmentId, Guid userId, AppDbContext db, CancellationToken ct)
+    private static async Task<Outcome<Context>> LoadAsync(Guid assignmentId, Guid userId, Guid? contactId, AppDbContext db, CancellationToken ct)
     {
-        var loaded = await Load.For(db)(db, assignmentId, userId, ct);
+        var loaded = await Load.For(db)(db, assignmentId, userId, contactId, ct);
         if (loaded is null)
         {
             return Failure.NotFound("The assignment");
@@ -205,7 +198,7 @@ public static class SendInitialMessage
 
         var message = new InitialMessage(loaded.Campaign, loaded.Name, loaded.OptOutLanguage, loaded.Texter ?? "");
         return message.IsValid
-            ? new Context(loaded.Assignment, loaded.Campaign, message, loaded.Provider ?? MessagingSettings.Simulator)
+            ? new Context(loaded.Assignment, loaded.Campaign, message, loaded.Provider ?? MessagingSettings.Simulator, loaded.Contact)
             : Failure.Conflict("The campaign's script has errors; an admin must fix it.");
     }
 

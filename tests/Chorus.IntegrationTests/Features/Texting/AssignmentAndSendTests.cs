@@ -219,6 +219,23 @@ public sealed class AssignmentAndSendTests
     }
 
     [Theory, BothDatabases]
+    public async Task Send_through_ones_own_assignment_refuses_a_contact_of_another_texters_assignment(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 4, batchSize: 2);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var other = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var mine = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        var theirs = await (await other.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        Assert.NotEmpty(theirs.Contacts);
+
+        var response = await texter.Client.PostAsJsonAsync(Url(org, $"/assignments/{mine.AssignmentId}/contacts/{theirs.Contacts[0].Id}/send"), new { }, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0, await app.Seed.CountAsync(db => db.Messages.IgnoreQueryFilters()));
+    }
+
+    [Theory, BothDatabases]
     public async Task A_batch_holds_only_contacts_whose_window_is_open_and_says_when_the_rest_open(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);
