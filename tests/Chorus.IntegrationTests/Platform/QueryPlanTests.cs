@@ -77,7 +77,7 @@ public sealed class QueryPlanTests
     [InlineData(true)]
     public async Task The_next_contact_to_text_is_one_seek_of_the_assignment_index_in_id_order_with_no_sort(bool afterAnother)
     {
-        var plans = await PlansOfAsync(db => SendInitialMessage.NextUnsent.For(db)(db, Guid.NewGuid(), Guid.NewGuid(), afterAnother ? Guid.NewGuid() : null, TestContext.Current.CancellationToken));
+        var plans = await PlansOfAsync(db => SendInitialMessage.NextUnsent.For(db)(db, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), afterAnother ? Guid.NewGuid() : null, TestContext.Current.CancellationToken));
 
         Assert.NotEmpty(plans);
         Assert.All(plans, plan =>
@@ -85,6 +85,16 @@ public sealed class QueryPlanTests
             Assert.Contains("USING INDEX IX_Contacts_AssignmentId_ConversationStatus_Id (AssignmentId=? AND ConversationStatus=?", plan, StringComparison.Ordinal);
             Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public async Task The_next_contacts_opt_out_check_seeks_the_organizations_number_and_its_progress_counts_read_one_index_alone()
+    {
+        var plans = await PlansOfAsync(db => SendInitialMessage.NextUnsent.For(db)(db, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), null, TestContext.Current.CancellationToken));
+
+        var plan = Assert.Single(plans);
+        Assert.Contains("SEARCH o USING COVERING INDEX IX_OptOuts_OrganizationId_PhoneE164 (OrganizationId=? AND PhoneE164=?)", plan, StringComparison.Ordinal);
+        Assert.Equal(2, plan.Split("USING COVERING INDEX IX_Contacts_CampaignId_AssignmentId_ConversationStatus (CampaignId=? AND AssignmentId=?").Length - 1);
     }
 
     private static void AssertSeeksThePhoneIndex(IReadOnlyList<string> plans)

@@ -219,6 +219,33 @@ public sealed class AssignmentAndSendTests
     }
 
     [Theory, BothDatabases]
+    public async Task The_next_contact_is_blocked_by_this_organizations_opt_outs_and_not_by_another_organizations(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 2);
+        var elsewhere = await app.Seed.OrganizationAsync("Another Campaign");
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var batch = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        var (first, second) = (batch.Contacts[0], batch.Contacts[1]);
+        await app.WithDbAsync(db =>
+        {
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            db.OptOuts.Add(new OptOut { OrganizationId = elsewhere.Id, PhoneE164 = first.Phone, Source = "manual", CreatedUtc = now });
+            db.OptOuts.Add(new OptOut { OrganizationId = org.Id, PhoneE164 = second.Phone, Source = "manual", CreatedUtc = now });
+            return db.SaveChangesAsync(Ct);
+        });
+
+        var next = await (await texter.Client.GetAsync(Url(org, $"/assignments/{batch.AssignmentId}/next"), Ct)).ReadAsync<SendInitialMessage.Next>(HttpStatusCode.OK);
+        var after = await (await texter.Client.GetAsync(Url(org, $"/assignments/{batch.AssignmentId}/next?after={first.Id}"), Ct)).ReadAsync<SendInitialMessage.Next>(HttpStatusCode.OK);
+
+        Assert.Equal(first.Id, next.ContactId);
+        Assert.True(next.CanSendNow, next.Reason);
+        Assert.Equal(second.Id, after.ContactId);
+        Assert.False(after.CanSendNow);
+        Assert.Equal(SendInitialMessage.OptedOutReason, after.Reason);
+    }
+
+    [Theory, BothDatabases]
     public async Task Send_through_ones_own_assignment_refuses_a_contact_of_another_texters_assignment(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);
