@@ -82,7 +82,8 @@ public sealed class AssignmentAndSendTests
     public async Task A_texter_sends_one_contact_its_rendered_message_and_twenty_concurrent_sends_make_one_message(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);
-        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 3);
+        // Five contacts, a batch of three: the progress counts the assignment's contacts, not the campaign's.
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 5, batchSize: 3);
         var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
         var batch = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
         var next = await (await texter.Client.GetAsync(Url(org, $"/assignments/{batch.AssignmentId}/next"), Ct)).ReadAsync<SendInitialMessage.Next>(HttpStatusCode.OK);
@@ -101,7 +102,8 @@ public sealed class AssignmentAndSendTests
         Assert.Equal(next.Text, message.Body);
         Assert.Equal(texter.Id, message.TexterUserId);
         Assert.NotEqual(next.ContactId, after.ContactId);
-        Assert.Equal(1, after.Sent);
+        Assert.Equal((0, 3, 3), (next.Sent, next.Remaining, next.Total));
+        Assert.Equal((1, 2, 3), (after.Sent, after.Remaining, after.Total));
     }
 
     [Theory, BothDatabases]
