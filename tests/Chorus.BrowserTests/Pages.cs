@@ -6,8 +6,9 @@ namespace Chorus.BrowserTests;
 public static class Pages
 {
     /// <summary>
-    /// Interactive pages are prerendered: their buttons are visible before the circuit connects, but clicks do
-    /// nothing until then. The layout marks the moment it becomes interactive.
+    /// Interactive pages are prerendered. Organization pages and API tokens show a loading state until the circuit
+    /// connects, but the layout's menus are visible before then and ignore clicks. The layout marks the moment it
+    /// becomes interactive.
     /// </summary>
     public static Task WaitForInteractivityAsync(this IPage page) =>
         page.Locator("[data-interactive=true]").WaitForAsync();

@@ -215,4 +215,38 @@ public sealed class TextingTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "outside their texting hours" })).ToContainTextAsync("The next window opens at");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Send texts: Night owls" })).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task Until_a_page_is_live_it_shows_it_is_loading_instead_of_buttons_that_would_do_nothing()
+    {
+        var owner = await server.CreateUserAsync("wren@example.org", "Wren Okafor");
+        var slug = await server.CreateOrganizationAsync("Okafor for Council", owner);
+        await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("remy@example.org", "Remy Castro"), OrgRole.Texter);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Early birds", "Hi {firstName}, it's {texterFirstName} with {orgName}. Reply STOP to opt out");
+        await server.SeedContactsAsync(slug, campaignId, ("Ann", "Early", "+16145550401"), ("Bo", "Early", "+16145550402"));
+        await server.ChangeCampaignStatusAsync(slug, owner, campaignId, ChangeCampaignStatus.Transition.Launch);
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("remy@example.org");
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await page.WaitForInteractivityAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get contacts: Early birds" }).ClickAsync();
+        var sendTexts = await page.GetByRole(AriaRole.Link, new() { Name = "Send texts: Early birds" }).GetAttributeAsync("href");
+
+        // Without Blazor's script the circuit never connects: the page stays as the server prerendered it.
+        await page.RouteAsync("**/_framework/blazor.web.js", route => route.AbortAsync());
+        await page.GotoAsync(sendTexts!);
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Loading" })).ToBeAttachedAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true })).ToHaveCountAsync(0);
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Loading" })).ToBeAttachedAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Send texts: Early birds" })).ToHaveCountAsync(0);
+
+        await page.UnrouteAllAsync();
+        await page.GotoAsync(sendTexts!);
+        var send = page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true });
+        await Expect(send).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByText("Sent 1 of 2")).ToBeVisibleAsync();
+        Assert.Single(await server.OutboundMessagesAsync(slug, MessageKind.Initial));
+    }
 }

@@ -45,6 +45,14 @@ public abstract class OrgPage : ComponentBase
 
     protected override async Task OnParametersSetAsync()
     {
+        // A prerendered page has no circuit behind it: a button clicked before the circuit connects does nothing (a
+        // volunteer's first Send, lost without a word). Until then the page shows that it is loading, and its data is
+        // read once, by the live page, not a second time for the prerender.
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
         if (_loadedSlug == Org)
         {
             return;
