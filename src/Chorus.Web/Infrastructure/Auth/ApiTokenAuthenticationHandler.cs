@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Chorus.Features.Accounts;
+using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -32,7 +33,32 @@ internal sealed class ApiTokenAuthenticationHandler(
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new Found(t.Id, t.LastUsedUtc, u.Id, u.Email, u.DisplayName))
             .FirstOrDefault()));
 
+    // A request to an organization's API also needs the caller's membership there (OrgRoleHandler). It is read here, in
+    // the token's statement, which saves a round trip on every such request (BENCHMARKS.md, send): the organization by
+    // its slug and the membership by (organization, user), each left-joined and each one index seek. It must find what
+    // OrganizationAccess.FindAsync finds. No other set in the statement is organization-owned, so ignoring the query
+    // filters drops only the memberships' filter (the organization is not known yet: the slug and the user name it).
+    private static readonly CompiledQuery<Func<AppDbContext, string, string, CancellationToken, Task<FoundInOrganization?>>> FindInOrganization = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string hash, string slug, CancellationToken ct) => (
+            from t in db.ApiTokens.AsNoTracking().IgnoreQueryFilters()
+            where t.TokenHash == hash && t.RevokedUtc == null
+            join u in db.Users on t.UserId equals u.Id
+            from o in db.Organizations.Where(o => o.Slug == slug).DefaultIfEmpty()
+            from m in db.Memberships.Where(m => m.OrganizationId == o!.Id && m.UserId == u.Id).DefaultIfEmpty()
+            select new FoundInOrganization(t.Id, t.LastUsedUtc, u.Id, u.Email, u.DisplayName,
+                m == null ? null : o!.Id, m == null ? null : o!.Slug, m == null ? null : o!.Name, m == null ? null : m.Role))
+            .FirstOrDefault()));
+
     private sealed record Found(Guid TokenId, DateTime? LastUsedUtc, Guid UserId, string? Email, string DisplayName);
+
+    private sealed record FoundInOrganization(
+        Guid TokenId, DateTime? LastUsedUtc, Guid UserId, string? Email, string DisplayName,
+        Guid? OrganizationId, string? Slug, string? Name, OrgRole? Role)
+    {
+        public Found Token => new(TokenId, LastUsedUtc, UserId, Email, DisplayName);
+
+        public OrganizationAccess? Access => OrganizationId is { } id ? new OrganizationAccess(id, Slug!, Name!, Role!.Value) : null;
+    }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -49,7 +75,21 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var hash = ApiToken.Hash(secret);
-        var found = await Find.For(db)(db, hash, Context.RequestAborted);
+        Found? found;
+        if (Context.GetRouteValue("org") is string slug)
+        {
+            var inOrganization = await FindInOrganization.For(db)(db, hash, slug, Context.RequestAborted);
+            found = inOrganization?.Token;
+            if (inOrganization is not null)
+            {
+                PrefetchedAccess.Remember(Context, inOrganization.UserId, slug, inOrganization.Access);
+            }
+        }
+        else
+        {
+            found = await Find.For(db)(db, hash, Context.RequestAborted);
+        }
+
         if (found is null)
         {
             return AuthenticateResult.Fail("Unknown or revoked API token.");

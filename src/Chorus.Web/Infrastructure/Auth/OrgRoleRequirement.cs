@@ -35,7 +35,9 @@ internal sealed class OrgRoleHandler(AppDbContext db) : AuthorizationHandler<Org
             return;
         }
 
-        var access = await OrganizationAccess.FindAsync(db, slug, userId, httpContext?.RequestAborted ?? default);
+        var access = httpContext is not null && PrefetchedAccess.TryRecall(httpContext, userId, slug, out var prefetched)
+            ? prefetched
+            : await OrganizationAccess.FindAsync(db, slug, userId, httpContext?.RequestAborted ?? default);
         if (access is null)
         {
             context.Fail(new AuthorizationFailureReason(this, NotAMember));

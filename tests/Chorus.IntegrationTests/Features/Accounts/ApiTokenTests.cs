@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Chorus.Features.Accounts;
+using Chorus.Features.Organizations;
 using Chorus.Infrastructure.Data;
 using Chorus.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -46,6 +47,28 @@ public sealed class ApiTokenTests
 
         await revoke.ShouldHaveStatusAsync(HttpStatusCode.NoContent);
         await next.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_tokens_standing_in_an_organization_is_read_on_every_request_and_only_for_the_organization_in_the_path(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var org = await app.Seed.OrganizationAsync();
+        var other = await app.Seed.OrganizationAsync();
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        static Uri In(string slug, string path) => new($"/api/v1/orgs/{slug}/{path}", UriKind.Relative);
+        var ct = TestContext.Current.CancellationToken;
+
+        await (await texter.Client.GetAsync(In(org.Slug, "assignments"), ct)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await (await texter.Client.GetAsync(In(org.Slug, "members"), ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await texter.Client.GetAsync(In(other.Slug, "assignments"), ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await texter.Client.GetAsync(In("no-such-organization", "assignments"), ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+
+        var member = In(org.Slug, $"members/{texter.Id}");
+        await (await org.Owner.Client.PatchAsJsonAsync(member, new { role = "Supervisor" }, ct)).ShouldHaveStatusAsync(HttpStatusCode.NoContent);
+        await (await texter.Client.GetAsync(In(org.Slug, "members"), ct)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await (await org.Owner.Client.DeleteAsync(member, ct)).ShouldHaveStatusAsync(HttpStatusCode.NoContent);
+        await (await texter.Client.GetAsync(In(org.Slug, "assignments"), ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Theory, BothDatabases]
