@@ -1,9 +1,11 @@
 using System.Data.Common;
+using Chorus.Features.Accounts;
 using Chorus.Features.Audit;
 using Chorus.Features.Integrations;
 using Chorus.Features.Messaging;
 using Chorus.Features.Messaging.Inbound;
 using Chorus.Features.Texting;
+using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
 using Chorus.IntegrationTests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -17,7 +19,8 @@ namespace Chorus.IntegrationTests.Platform;
 /// every contact of the organization through an organization-first index. These pin the plans of the look-ups by
 /// number on the hot paths to the phone index, the look-up of a batch of Sends to the primary key (seek each one,
 /// whatever the organization's size), and the send screen's next contact to the assignment index that ends with the id
-/// (PostgreSQL, with statistics, walked the primary key instead until that index existed: BENCHMARKS.md).
+/// (PostgreSQL, with statistics, walked the primary key instead until that index existed: BENCHMARKS.md). And every
+/// API request's token look-up, which also reads the caller's membership, to one seek per table.
 /// </summary>
 public sealed class QueryPlanTests
 {
@@ -97,17 +100,34 @@ public sealed class QueryPlanTests
         Assert.Equal(2, plan.Split("USING COVERING INDEX IX_Contacts_CampaignId_AssignmentId_ConversationStatus (CampaignId=? AND AssignmentId=?").Length - 1);
     }
 
+    [Fact]
+    public async Task An_API_tokens_look_up_finds_the_organization_and_the_callers_membership_by_seeking_each()
+    {
+        var plans = await PlansOfAsync(
+            db => ApiTokenAuthenticationHandler.FindInOrganizationAsync(db, ApiToken.Hash("chorus_x"), "harbor-votes", TestContext.Current.CancellationToken),
+            "FROM \"ApiTokens\"");
+
+        var plan = Assert.Single(plans);
+        Assert.Contains("SEARCH o USING INDEX IX_Organizations_Slug (Slug=?)", plan, StringComparison.Ordinal);
+        Assert.Contains("SEARCH m USING INDEX IX_Memberships_OrganizationId_UserId (OrganizationId=? AND UserId=?)", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("SCAN", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("MATERIALIZE", plan, StringComparison.Ordinal);
+    }
+
     private static void AssertSeeksThePhoneIndex(IReadOnlyList<string> plans)
     {
         Assert.NotEmpty(plans);
         Assert.All(plans, plan => Assert.Contains("USING INDEX IX_Contacts_PhoneE164_CampaignId (PhoneE164=?)", plan, StringComparison.Ordinal));
     }
 
-    /// <summary>Runs <paramref name="query"/> on a migrated SQLite database and returns the plan of each statement it sent that reads contacts.</summary>
-    private static async Task<IReadOnlyList<string>> PlansOfAsync(Func<AppDbContext, Task> query)
+    /// <summary>
+    /// Runs <paramref name="query"/> on a migrated SQLite database and returns the plan of each statement it sent that
+    /// contains <paramref name="reads"/> (by default, those that read contacts).
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> PlansOfAsync(Func<AppDbContext, Task> query, string reads = "FROM \"Contacts\"")
     {
         await using var app = await ChorusApp.StartAsync(DatabaseProvider.Sqlite);
-        var recorder = new ContactReads();
+        var recorder = new Reads(reads);
         await using (var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>()
             .UseSqlite(app.ConnectionString).AddInterceptors(recorder).Options))
         {
@@ -139,14 +159,14 @@ public sealed class QueryPlanTests
         return plans;
     }
 
-    private sealed class ContactReads : DbCommandInterceptor
+    private sealed class Reads(string marker) : DbCommandInterceptor
     {
         public List<(string Sql, List<(string Name, object? Value)> Parameters)> Statements { get; } = [];
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (command.CommandText.Contains("FROM \"Contacts\"", StringComparison.Ordinal))
+            if (command.CommandText.Contains(marker, StringComparison.Ordinal))
             {
                 Statements.Add((command.CommandText, command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, (object?)p.Value)).ToList()));
             }

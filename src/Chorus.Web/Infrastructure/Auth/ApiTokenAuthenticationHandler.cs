@@ -35,29 +35,37 @@ internal sealed class ApiTokenAuthenticationHandler(
 
     // A request to an organization's API also needs the caller's membership there (OrgRoleHandler). It is read here, in
     // the token's statement, which saves a round trip on every such request (BENCHMARKS.md, send): the organization by
-    // its slug and the membership by (organization, user), each left-joined and each one index seek. It must find what
-    // OrganizationAccess.FindAsync finds. No other set in the statement is organization-owned, so ignoring the query
-    // filters drops only the memberships' filter (the organization is not known yet: the slug and the user name it).
+    // its slug and the membership by (organization, user), each left-joined and each one index seek (QueryPlanTests; a
+    // first version joined a subquery, which SQLite materialized: every membership of the organization, per request).
+    // It must find what OrganizationAccess.FindAsync finds. No other set in the statement is organization-owned, so
+    // ignoring the query filters drops only the memberships' (the organization is not known yet: the slug names it).
     private static readonly CompiledQuery<Func<AppDbContext, string, string, CancellationToken, Task<FoundInOrganization?>>> FindInOrganization = new(() => EF.CompileAsyncQuery(
         (AppDbContext db, string hash, string slug, CancellationToken ct) => (
             from t in db.ApiTokens.AsNoTracking().IgnoreQueryFilters()
             where t.TokenHash == hash && t.RevokedUtc == null
             join u in db.Users on t.UserId equals u.Id
-            from o in db.Organizations.Where(o => o.Slug == slug).DefaultIfEmpty()
-            from m in db.Memberships.Where(m => m.OrganizationId == o!.Id && m.UserId == u.Id).DefaultIfEmpty()
+            join o in db.Organizations on slug equals o.Slug into organization
+            from o in organization.DefaultIfEmpty()
+            join m in db.Memberships on new { OrganizationId = o!.Id, UserId = u.Id } equals new { m.OrganizationId, m.UserId } into membership
+            from m in membership.DefaultIfEmpty()
             select new FoundInOrganization(t.Id, t.LastUsedUtc, u.Id, u.Email, u.DisplayName,
-                m == null ? null : o!.Id, m == null ? null : o!.Slug, m == null ? null : o!.Name, m == null ? null : m.Role))
+                (Guid?)o!.Id, o.Slug, o.Name, (OrgRole?)m!.Role))
             .FirstOrDefault()));
 
-    private sealed record Found(Guid TokenId, DateTime? LastUsedUtc, Guid UserId, string? Email, string DisplayName);
+    /// <summary>The token's statement on a request to <paramref name="slug"/>'s API; null when the token is unknown or revoked.</summary>
+    internal static Task<FoundInOrganization?> FindInOrganizationAsync(AppDbContext db, string hash, string slug, CancellationToken ct) =>
+        FindInOrganization.For(db)(db, hash, slug, ct);
 
-    private sealed record FoundInOrganization(
+    internal sealed record Found(Guid TokenId, DateTime? LastUsedUtc, Guid UserId, string? Email, string DisplayName);
+
+    internal sealed record FoundInOrganization(
         Guid TokenId, DateTime? LastUsedUtc, Guid UserId, string? Email, string DisplayName,
         Guid? OrganizationId, string? Slug, string? Name, OrgRole? Role)
     {
         public Found Token => new(TokenId, LastUsedUtc, UserId, Email, DisplayName);
 
-        public OrganizationAccess? Access => OrganizationId is { } id ? new OrganizationAccess(id, Slug!, Name!, Role!.Value) : null;
+        /// <summary>Null when there is no such organization or the caller is not a member of it (no role).</summary>
+        public OrganizationAccess? Access => Role is { } role ? new OrganizationAccess(OrganizationId!.Value, Slug!, Name!, role) : null;
     }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -78,7 +86,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         Found? found;
         if (Context.GetRouteValue("org") is string slug)
         {
-            var inOrganization = await FindInOrganization.For(db)(db, hash, slug, Context.RequestAborted);
+            var inOrganization = await FindInOrganizationAsync(db, hash, slug, Context.RequestAborted);
             found = inOrganization?.Token;
             if (inOrganization is not null)
             {
