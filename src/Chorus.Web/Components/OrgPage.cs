@@ -47,7 +47,8 @@ public abstract class OrgPage : ComponentBase
     {
         // A prerendered page has no circuit behind it: a button clicked before the circuit connects does nothing (a
         // volunteer's first Send, lost without a word). Until then the page shows that it is loading, and its data is
-        // read once, by the live page, not a second time for the prerender.
+        // read once, by the live page, not a second time for the prerender. (Every organization page is interactive:
+        // App.razor renders all but the account pages on the server's circuit.)
         if (!RendererInfo.IsInteractive)
         {
             return;
