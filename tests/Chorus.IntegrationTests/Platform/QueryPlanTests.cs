@@ -104,7 +104,7 @@ public sealed class QueryPlanTests
     public async Task An_API_tokens_look_up_finds_the_organization_and_the_callers_membership_by_seeking_each()
     {
         var plans = await PlansOfAsync(
-            db => ApiTokenAuthenticationHandler.FindInOrganizationAsync(db, ApiToken.Hash("chorus_x"), "harbor-votes", TestContext.Current.CancellationToken),
+            db => ApiTokenAuthenticationHandler.FindAsync(db, ApiToken.Hash("chorus_x"), "harbor-votes", TestContext.Current.CancellationToken),
             "FROM \"ApiTokens\"");
 
         var plan = Assert.Single(plans);

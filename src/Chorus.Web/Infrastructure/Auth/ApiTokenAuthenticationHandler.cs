@@ -26,21 +26,15 @@ internal sealed class ApiTokenAuthenticationHandler(
     /// <summary>How stale "last used" may get; writing it on every request would turn each read into a write.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    // Compiled: it runs on every API request.
-    private static readonly CompiledQuery<Func<AppDbContext, string, CancellationToken, Task<Found?>>> Find = new(() => EF.CompileAsyncQuery(
-        (AppDbContext db, string hash, CancellationToken ct) => db.ApiTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash && t.RevokedUtc == null)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new Found(t.Id, t.LastUsedUtc, u.Id, u.Email, u.DisplayName))
-            .FirstOrDefault()));
-
-    // A request to an organization's API also needs the caller's membership there (OrgRoleHandler). It is read here, in
-    // the token's statement, which saves a round trip on every such request (BENCHMARKS.md, send): the organization by
-    // its slug and the membership by (organization, user), each left-joined and each one index seek (QueryPlanTests; a
-    // first version joined a subquery, which SQLite materialized: every membership of the organization, per request).
-    // It must find what OrganizationAccess.FindAsync finds. No other set in the statement is organization-owned, so
-    // ignoring the query filters drops only the memberships' (the organization is not known yet: the slug names it).
-    private static readonly CompiledQuery<Func<AppDbContext, string, string, CancellationToken, Task<FoundInOrganization?>>> FindInOrganization = new(() => EF.CompileAsyncQuery(
-        (AppDbContext db, string hash, string slug, CancellationToken ct) => (
+    // Compiled: it runs on every API request. A request to an organization's API also needs the caller's membership
+    // there (OrgRoleHandler), so the same statement reads it, which saves a round trip on every such request
+    // (BENCHMARKS.md, send): the organization by the path's slug (none when the path names no organization) and the
+    // membership by (organization, user), each left-joined and each one index seek (QueryPlanTests; a first version
+    // joined a subquery, which SQLite materialized: every membership of the organization, per request). It must find
+    // what OrganizationAccess.FindAsync finds. No other set in the statement is organization-owned, so ignoring the
+    // query filters drops only the memberships' (the organization is not known yet: the slug names it).
+    private static readonly CompiledQuery<Func<AppDbContext, string, string?, CancellationToken, Task<Found?>>> Find = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string hash, string? slug, CancellationToken ct) => (
             from t in db.ApiTokens.AsNoTracking().IgnoreQueryFilters()
             where t.TokenHash == hash && t.RevokedUtc == null
             join u in db.Users on t.UserId equals u.Id
@@ -48,22 +42,20 @@ internal sealed class ApiTokenAuthenticationHandler(
             from o in organization.DefaultIfEmpty()
             join m in db.Memberships on new { OrganizationId = o!.Id, UserId = u.Id } equals new { m.OrganizationId, m.UserId } into membership
             from m in membership.DefaultIfEmpty()
-            select new FoundInOrganization(t.Id, t.LastUsedUtc, u.Id, u.Email, u.DisplayName,
-                (Guid?)o!.Id, o.Slug, o.Name, (OrgRole?)m!.Role))
+            select new Found(t.Id, t.LastUsedUtc, u.Id, u.Email, u.DisplayName, (Guid?)o!.Id, o.Slug, o.Name, (OrgRole?)m!.Role))
             .FirstOrDefault()));
 
-    /// <summary>The token's statement on a request to <paramref name="slug"/>'s API; null when the token is unknown or revoked.</summary>
-    internal static Task<FoundInOrganization?> FindInOrganizationAsync(AppDbContext db, string hash, string slug, CancellationToken ct) =>
-        FindInOrganization.For(db)(db, hash, slug, ct);
+    /// <summary>
+    /// The token's statement, with the caller's standing in <paramref name="slug"/>'s organization when the path names
+    /// one; null when the token is unknown or revoked.
+    /// </summary>
+    internal static Task<Found?> FindAsync(AppDbContext db, string hash, string? slug, CancellationToken ct) =>
+        Find.For(db)(db, hash, slug, ct);
 
-    internal sealed record Found(Guid TokenId, DateTime? LastUsedUtc, Guid UserId, string? Email, string DisplayName);
-
-    internal sealed record FoundInOrganization(
+    internal sealed record Found(
         Guid TokenId, DateTime? LastUsedUtc, Guid UserId, string? Email, string DisplayName,
         Guid? OrganizationId, string? Slug, string? Name, OrgRole? Role)
     {
-        public Found Token => new(TokenId, LastUsedUtc, UserId, Email, DisplayName);
-
         /// <summary>Null when there is no such organization or the caller is not a member of it (no role).</summary>
         public OrganizationAccess? Access => Role is { } role ? new OrganizationAccess(OrganizationId!.Value, Slug!, Name!, role) : null;
     }
@@ -83,19 +75,11 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var hash = ApiToken.Hash(secret);
-        Found? found;
-        if (Context.GetRouteValue("org") is string slug)
+        var slug = Context.GetRouteValue("org") as string;
+        var found = await FindAsync(db, hash, slug, Context.RequestAborted);
+        if (found is not null && slug is not null)
         {
-            var inOrganization = await FindInOrganizationAsync(db, hash, slug, Context.RequestAborted);
-            found = inOrganization?.Token;
-            if (inOrganization is not null)
-            {
-                PrefetchedAccess.Remember(Context, inOrganization.UserId, slug, inOrganization.Access);
-            }
-        }
-        else
-        {
-            found = await Find.For(db)(db, hash, Context.RequestAborted);
+            PrefetchedAccess.Remember(Context, found.UserId, slug, found.Access);
         }
 
         if (found is null)
