@@ -169,4 +169,44 @@ public sealed class CampaignTests(ChorusServer server, BrowserFixture browser) :
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Campaign status" })).ToContainTextAsync("Draft");
         Assert.Equal(CampaignStatus.Draft, (await server.CampaignAsync(campaignId)).Status);
     }
+
+    [Fact]
+    public async Task An_admin_sets_how_texters_get_contacts_and_a_bad_batch_size_is_refused_without_saving()
+    {
+        var owner = await server.CreateUserAsync("ines@example.org", "Ines Carvalho");
+        var slug = await server.CreateOrganizationAsync("Valley Voters", owner);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Early vote push");
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("ines@example.org");
+        await page.GotoAsync($"/orgs/{slug}/campaigns/{campaignId}?tab=texters");
+        await page.WaitForInteractivityAsync();
+
+        var save = page.GetByRole(AriaRole.Button, new() { Name = "Save assignment settings" });
+        await Expect(page.GetByLabel("Contacts per batch")).ToHaveValueAsync("100");
+        await Expect(save).ToBeDisabledAsync();
+
+        await page.GetByLabel("Contacts per batch").FillAsync("5000");
+        await save.ClickAsync();
+        await Expect(page.GetByText("A batch is 1 to 1,000 contacts.")).ToBeVisibleAsync();
+        Assert.Equal(100, (await server.SavedCampaignAsync(campaignId)).BatchSize);
+
+        await page.GetByLabel("Contacts per batch").FillAsync("25");
+        await page.GetByLabel("Most contacts per texter").FillAsync("200");
+        await page.GetByText("Texters ask for their own batches").ClickAsync();
+        await page.GetByText("Texters answer their replies before getting more").ClickAsync();
+        await page.GetByText("Texters may edit the first message before sending").ClickAsync();
+        await save.ClickAsync();
+        await Expect(page.GetByText("Assignment settings saved.")).ToBeVisibleAsync();
+        await Expect(save).ToBeDisabledAsync();
+        await page.SaveScreenshotAsync("campaign-texters");
+
+        var saved = await server.SavedCampaignAsync(campaignId);
+        Assert.Equal((25, 200, false, true, true),
+            (saved.BatchSize, saved.MaxContactsPerTexter, saved.DynamicAssignment, saved.RequireRepliesBeforeMore, saved.AllowEditingInitialMessage));
+
+        await page.GetByLabel("Most contacts per texter").FillAsync("");
+        await save.ClickAsync();
+        await Expect(save).ToBeDisabledAsync();
+        Assert.Null((await server.SavedCampaignAsync(campaignId)).MaxContactsPerTexter);
+    }
 }

@@ -205,10 +205,16 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
 
     public async Task<(CampaignStatus Status, string InitialMessage, ScriptQuestion? Question)> CampaignAsync(Guid campaignId)
     {
-        await using var scope = Services.CreateAsyncScope();
-        var campaign = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Campaigns.IgnoreQueryFilters().AsNoTracking()
-            .FirstAsync(c => c.Id == campaignId, TestContext.Current.CancellationToken);
+        var campaign = await SavedCampaignAsync(campaignId);
         return (campaign.Status, campaign.InitialMessage, ScriptQuestion.FromJson(campaign.QuestionJson));
+    }
+
+    /// <summary>The campaign as stored.</summary>
+    public async Task<Campaign> SavedCampaignAsync(Guid campaignId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Campaigns.IgnoreQueryFilters().AsNoTracking()
+            .FirstAsync(c => c.Id == campaignId, TestContext.Current.CancellationToken);
     }
 
     /// <summary>
