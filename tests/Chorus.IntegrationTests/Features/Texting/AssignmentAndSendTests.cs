@@ -307,4 +307,27 @@ public sealed class AssignmentAndSendTests
         var summary = Assert.Single(mine);
         Assert.Equal((2, 0, 1, 0), (summary.ToSend, summary.NeedsResponse, summary.Open, summary.Done));
     }
+
+    [Theory, BothDatabases]
+    public async Task A_batch_follows_the_campaigns_settings_and_is_refused_with_a_reason_while_admins_hand_out_contacts_or_the_campaign_is_paused(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 10);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var campaign = Url(org, $"/campaigns/{campaignId}");
+        var request = Url(org, $"/campaigns/{campaignId}/assignments");
+
+        await (await org.Owner.Client.PatchAsJsonAsync(campaign, new { batchSize = 3, dynamicAssignment = false }, Ct)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        var handedOut = await (await texter.Client.PostAsync(request, null, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await org.Owner.Client.PatchAsJsonAsync(campaign, new { dynamicAssignment = true }, Ct)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        var batch = await (await texter.Client.PostAsync(request, null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        await app.WithDbAsync(db => db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == campaignId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Paused), Ct));
+        var paused = await (await texter.Client.PostAsync(request, null, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Contains("ask them for an assignment", handedOut.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, batch.Contacts.Count);
+        Assert.Contains("paused", paused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, await app.WithDbAsync(db => db.Contacts.IgnoreQueryFilters().CountAsync(c => c.CampaignId == campaignId && c.AssignmentId != null, Ct)));
+    }
 }
