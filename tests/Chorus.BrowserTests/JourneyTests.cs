@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Chorus.Features.Messaging;
 using Chorus.Features.Organizations;
+using Chorus.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -21,15 +22,35 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
     private const string CannedText = "You can find your polling place at vote.example.org.";
 
     [Fact]
-    public async Task A_campaign_goes_from_set_up_to_texting_replies_opt_out_and_reassignment()
+    public Task A_campaign_goes_from_set_up_to_texting_replies_opt_out_and_reassignment() => JourneyAsync(server, screenshots: true);
+
+    /// <summary>The journey again on PostgreSQL, its own server and database, without the pictures.</summary>
+    [Fact]
+    public async Task The_same_journey_runs_on_postgresql()
     {
-        var owner = await server.CreateUserAsync("rosa@example.org", "Rosa Mendez");
-        var slug = await server.CreateOrganizationAsync("Harbor Votes", owner);
-        await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("cara@example.org", "Cara Diaz"), OrgRole.Supervisor);
-        await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("sam@example.org", "Sam Lee"), OrgRole.Texter);
+        var postgres = new PostgresServer();
+        await postgres.InitializeAsync();
+        try
+        {
+            await using var app = new ChorusServer { PostgresConnectionString = await postgres.CreateDatabaseAsync() };
+            await app.InitializeAsync();
+            await JourneyAsync(app, screenshots: false);
+        }
+        finally
+        {
+            await postgres.DisposeAsync();
+        }
+    }
+
+    private async Task JourneyAsync(ChorusServer app, bool screenshots)
+    {
+        var owner = await app.CreateUserAsync("rosa@example.org", "Rosa Mendez");
+        var slug = await app.CreateOrganizationAsync("Harbor Votes", owner);
+        await app.AddMemberAsync(slug, owner, await app.CreateUserAsync("cara@example.org", "Cara Diaz"), OrgRole.Supervisor);
+        await app.AddMemberAsync(slug, owner, await app.CreateUserAsync("sam@example.org", "Sam Lee"), OrgRole.Texter);
 
         // The admin: a campaign, its script and survey, its contacts, launched.
-        var admin = await browser.NewPageAsync(server);
+        var admin = await browser.NewPageAsync(app);
         await admin.LogInAsync("rosa@example.org");
         await admin.GotoAsync($"/orgs/{slug}/campaigns");
         await admin.WaitForInteractivityAsync();
@@ -53,7 +74,7 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(admin.GetByText("Script saved.")).ToBeVisibleAsync();
 
         await admin.GetByRole(AriaRole.Tab, new() { Name = "Contacts" }).ClickAsync();
-        var csv = await ContactUploadTests.WriteCsvAsync("east-side.csv", ContactsCsv(AfternoonZone()));
+        var csv = await ContactUploadTests.WriteCsvAsync("east-side.csv", ContactsCsv(AfternoonZone(app)));
         await admin.ChooseFileAsync("Contacts CSV file", csv);
         await Expect(admin.GetByRole(AriaRole.Combobox, new() { Name = "Cell Phone holds" })).ToHaveTextAsync("Phone");
         await Expect(admin.GetByRole(AriaRole.Combobox, new() { Name = "Time Zone holds" })).ToHaveTextAsync("Time zone");
@@ -62,7 +83,7 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(admin.GetByLabel("Import summary").Locator(".import-stat").Filter(new() { HasText = "Imported" })).ToContainTextAsync("5");
         File.Delete(csv);
 
-        await server.CreateCannedResponseAsync(slug, owner, campaignId, "Where do I vote?", CannedText, "logistics");
+        await app.CreateCannedResponseAsync(slug, owner, campaignId, "Where do I vote?", CannedText, "logistics");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Launch" }).ClickAsync();
         await Expect(admin.GetByText("Campaign launched. Texters can start sending.")).ToBeVisibleAsync();
 
@@ -74,7 +95,7 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         var link = await joinLink.InputValueAsync();
 
         // A volunteer, new to Chorus, joins by the link and lands on the campaign.
-        var texter = await browser.NewPageAsync(server);
+        var texter = await browser.NewPageAsync(app);
         await texter.GotoAsync(link);
         await Expect(texter.GetByRole(AriaRole.Heading, new() { Name = "Join Harbor Votes as a Texter" })).ToBeVisibleAsync();
         await texter.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
@@ -98,7 +119,7 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(texter.GetByText("Sent 0 of 5")).ToBeVisibleAsync();
         await Expect(texter.GetByLabel("Message", new() { Exact = true })).ToContainTextAsync("it's Jo with Harbor Votes");
         await texter.AssertAccessibleAsync("The send page");
-        await ScreenshotsAsync(texter, "journey-send", send);
+        await ScreenshotsAsync(screenshots, texter, "journey-send", send);
         await Expect(send).ToBeFocusedAsync();
         // Every contact of the list, so which five get texted never depends on the order of ids made in one millisecond.
         for (var sent = 1; sent <= 4; sent++)
@@ -111,7 +132,7 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await texter.Keyboard.PressAsync("Enter");
         await Expect(texter.GetByText("All sent. Thank you!")).ToBeVisibleAsync();
 
-        var initial = await server.OutboundMessagesAsync(slug, MessageKind.Initial);
+        var initial = await app.OutboundMessagesAsync(slug, MessageKind.Initial);
         Assert.Equal(5, initial.Count);
         Assert.Equal(5, initial.Select(m => m.ContactId).Distinct().Count());
 
@@ -120,19 +141,19 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await texter.Locator("[data-live=true]").WaitForAsync();
         var inbox = texter.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" });
         await Expect(inbox.GetByRole(AriaRole.Link)).ToHaveCountAsync(5);
-        await ScreenshotsAsync(texter, "journey-inbox", inbox);
+        await ScreenshotsAsync(screenshots, texter, "journey-inbox", inbox);
         await texter.Locator("[data-live=true]").WaitForAsync();
         await inbox.GetByRole(AriaRole.Link).Filter(new() { HasText = "Ada Lovelace" }).ClickAsync();
         await Expect(texter.GetByRole(AriaRole.Heading, new() { Name = "Ada Lovelace" })).ToBeVisibleAsync();
         var thread = texter.GetByRole(AriaRole.Log, new() { Name = "Messages" });
         await Expect(thread).ToContainTextAsync("Can we count on your vote Tuesday?");
 
-        await server.InjectInboundAsync(slug, "+16143729101", "Yes! Where do I vote though?");
+        await app.InjectInboundAsync(slug, "+16143729101", "Yes! Where do I vote though?");
 
         await Expect(thread).ToContainTextAsync("Yes! Where do I vote though?");
         await Expect(inbox.GetByRole(AriaRole.Link).Filter(new() { HasText = "Ada Lovelace" })).ToContainTextAsync("Needs response");
         await texter.AssertAccessibleAsync("The conversation page");
-        await ScreenshotsAsync(texter, "journey-thread", thread);
+        await ScreenshotsAsync(screenshots, texter, "journey-thread", thread);
         await texter.Locator("[data-live=true]").WaitForAsync();
 
         // A canned response, then the survey answer and its follow-up.
@@ -148,7 +169,7 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(reply).ToHaveValueAsync("Thank you Ada! Early voting ends Friday at 7pm.");
         await texter.GetByRole(AriaRole.Button, new() { Name = "Send reply" }).ClickAsync();
         await Expect(thread).ToContainTextAsync("Thank you Ada! Early voting ends Friday at 7pm.");
-        var replies = await server.OutboundMessagesAsync(slug, MessageKind.Reply);
+        var replies = await app.OutboundMessagesAsync(slug, MessageKind.Reply);
         Assert.Equal(new[] { CannedText, "Thank you Ada! Early voting ends Friday at 7pm." }.Order(StringComparer.Ordinal), replies.Select(r => r.Body).Order(StringComparer.Ordinal));
 
         // Another voter says stop: the open conversation turns opted out and can't be answered any more.
@@ -156,16 +177,16 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(texter.GetByRole(AriaRole.Heading, new() { Name = "Grace Hopper" })).ToBeVisibleAsync();
         await Expect(texter.GetByRole(AriaRole.Button, new() { Name = "Send reply" })).ToBeVisibleAsync();
 
-        await server.InjectInboundAsync(slug, "+16143729102", "Stop.");
+        await app.InjectInboundAsync(slug, "+16143729102", "Stop.");
 
         await Expect(thread).ToContainTextAsync("Stop.");
         await Expect(texter.GetByText("This person opted out; nothing more can be sent to them.")).ToBeVisibleAsync();
         await Expect(texter.GetByRole(AriaRole.Button, new() { Name = "Send reply" })).ToHaveCountAsync(0);
         await Expect(texter.GetByLabel("Reply", new() { Exact = true })).ToHaveCountAsync(0);
-        Assert.True(await server.IsOptedOutAsync(slug, "+16143729102"));
+        Assert.True(await app.IsOptedOutAsync(slug, "+16143729102"));
 
         // A supervisor moves Ada's conversation to another texter, who finds it in their conversations.
-        var supervisor = await browser.NewPageAsync(server);
+        var supervisor = await browser.NewPageAsync(app);
         await supervisor.LogInAsync("cara@example.org");
         await supervisor.GotoAsync($"/orgs/{slug}");
         await supervisor.WaitForInteractivityAsync();
@@ -175,7 +196,7 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         var select = supervisor.GetByRole(AriaRole.Checkbox, new() { Name = "Select Ada Lovelace" });
         await Expect(supervisor.GetByRole(AriaRole.Row).Filter(new() { HasText = "Ada Lovelace" })).ToContainTextAsync("Jo Park");
         await supervisor.AssertAccessibleAsync("The review page");
-        await ScreenshotsAsync(supervisor, "journey-review", select);
+        await ScreenshotsAsync(screenshots, supervisor, "journey-review", select);
 
         await select.CheckAsync();
         await supervisor.GetByRole(AriaRole.Combobox, new() { Name = "Reassign to" }).ClickAsync();
@@ -186,7 +207,7 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         await Expect(supervisor.GetByText("Reassigned 1 conversation to Sam Lee.")).ToBeVisibleAsync();
         await Expect(supervisor.GetByRole(AriaRole.Row).Filter(new() { HasText = "Ada Lovelace" })).ToContainTextAsync("Sam Lee");
 
-        var second = await browser.NewPageAsync(server, BrowserFixture.Phone);
+        var second = await browser.NewPageAsync(app, BrowserFixture.Phone);
         await second.LogInAsync("sam@example.org");
         await second.GotoAsync($"/orgs/{slug}/conversations");
         await second.WaitForInteractivityAsync();
@@ -206,9 +227,9 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
         Dorothy,Vaughan,(614) 372-9105,{zone}
         """;
 
-    private string AfternoonZone()
+    private static string AfternoonZone(ChorusServer app)
     {
-        var now = server.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var offset = 13 - now.Hour;
         offset = offset > 14 ? offset - 24 : offset < -12 ? offset + 24 : offset;
         // Etc/GMT zones count the other way round: Etc/GMT-5 is five hours ahead of UTC.
@@ -219,8 +240,13 @@ public sealed class JourneyTests(ChorusServer server, BrowserFixture browser) : 
     /// The page at desktop and phone widths. Each width is a fresh load, as a phone would open it: MudBlazor's drawer
     /// keeps the state it had at the width the page was opened at.
     /// </summary>
-    private static async Task ScreenshotsAsync(IPage page, string name, ILocator ready)
+    private static async Task ScreenshotsAsync(bool take, IPage page, string name, ILocator ready)
     {
+        if (!take)
+        {
+            return;
+        }
+
         await page.SaveScreenshotAsync(name);
         foreach (var viewport in new[] { BrowserFixture.Phone, BrowserFixture.Desktop })
         {
