@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Chorus.Bench;
 
 /// <summary>
-/// `bench contacts [--rows N] [--warmup W] [--postgres "conn"] [--probe]`: uploads a deterministic CSV through the real HTTP
+/// `bench contacts [--rows N] [--warmup W] [--db sqlite|postgres] [--postgres "conn"] [--probe]`: uploads a deterministic CSV through the real HTTP
 /// API of a started server (its own process, <see cref="ServerProcess"/>), waits for the import to finish, and prints rows/s,
 /// seconds and the server's peak resident set. With <c>--warmup W</c> the server first imports a W-row file into another
 /// campaign, unmeasured, so the figure is a running server's rather than one whose JIT compiler is still busy.
@@ -26,11 +26,10 @@ internal static class ContactsBench
     public static async Task RunAsync(string[] args, TextWriter output)
     {
         var rows = int.Parse(args.SkipWhile(a => a != "--rows").Skip(1).FirstOrDefault() ?? "1000000", CultureInfo.InvariantCulture);
-        var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
         var probe = args.Contains("--probe");
         var warmup = int.Parse(args.SkipWhile(a => a != "--warmup").Skip(1).FirstOrDefault() ?? "0", CultureInfo.InvariantCulture);
-        var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
+        await using var database = await BenchDatabase.OpenAsync(args, output);
+        var (provider, connectionString) = (database.Provider, database.ConnectionString);
         await BenchProgram.MigrateAsync(provider, connectionString);
 
         // Seeding and the floor run in this process; the server under test runs in its own, so its memory is its own.

@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Chorus.Bench;
 
 /// <summary>
-/// `bench dispatch [--messages N] [--batch B] [--send-concurrency C] [--passes P] [--postgres "conn"]`: N initial texts queued
+/// `bench dispatch [--messages N] [--batch B] [--send-concurrency C] [--passes P] [--db sqlite|postgres] [--postgres "conn"]`: N initial texts queued
 /// exactly as <see cref="Outbox.Queue"/> queues them (to N contacts whose texting window is open now), then
 /// <see cref="DispatchWorker.DrainAsync"/> (P passes side by side, as the worker runs them) until the outbox is empty, against the
 /// simulator provider. Reports messages/s and CPU per message, then checks every message was submitted exactly once.
@@ -26,9 +26,8 @@ internal static class DispatchBench
         var batch = BenchProgram.Arg(args, "--batch", new DispatchOptions().BatchSize);
         var sendConcurrency = BenchProgram.Arg(args, "--send-concurrency", new DispatchOptions().Concurrency);
         var parallelPasses = BenchProgram.Arg(args, "--passes", new DispatchOptions().Passes);
-        var postgres = BenchProgram.ArgText(args, "--postgres");
-        var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
+        await using var database = await BenchDatabase.OpenAsync(args, output);
+        var (provider, connectionString) = (database.Provider, database.ConnectionString);
 
         await BenchProgram.MigrateAsync(provider, connectionString);
         await using var app = new BenchApp(provider, connectionString, new Dictionary<string, string>

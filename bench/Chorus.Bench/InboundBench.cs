@@ -16,7 +16,7 @@ using Microsoft.Extensions.Primitives;
 namespace Chorus.Bench;
 
 /// <summary>
-/// `bench inbound [--webhooks N] [--warmup W] [--concurrency K] [--contacts C] [--postgres "conn"]`: W unmeasured, then N signed Twilio-format inbound
+/// `bench inbound [--webhooks N] [--warmup W] [--concurrency K] [--contacts C] [--db sqlite|postgres] [--postgres "conn"]`: W unmeasured, then N signed Twilio-format inbound
 /// webhooks (distinct MessageSid, replies from C texted contacts, ~3% STOP, ~1% HELP) from K concurrent connections over
 /// real HTTP; reports webhooks/s, latency, accepted → visible through the message API for every 100th, then checks
 /// that exactly N were stored and that re-posting a sample stores nothing.
@@ -33,9 +33,8 @@ internal static class InboundBench
         var warmUp = BenchProgram.Arg(args, "--warmup", 5_000);
         var concurrency = BenchProgram.Arg(args, "--concurrency", 32);
         var contactCount = BenchProgram.Arg(args, "--contacts", 10_000);
-        var postgres = BenchProgram.ArgText(args, "--postgres");
-        var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
+        await using var database = await BenchDatabase.OpenAsync(args, output);
+        var (provider, connectionString) = (database.Provider, database.ConnectionString);
 
         await BenchProgram.MigrateAsync(provider, connectionString);
         // The simulator's network would post status callbacks for the STOP/HELP answers the dispatcher sends; keep

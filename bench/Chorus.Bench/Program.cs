@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Chorus.Bench;
 
 // Load generator for the API over real HTTP on loopback (Kestrel), against a fresh database.
-// Usage: dotnet run -c Release --project bench/Chorus.Bench -- [--requests N] [--concurrency N] [--postgres "<connection string>"]
+// Usage: dotnet run -c Release --project bench/Chorus.Bench -- [--requests N] [--concurrency N] [--db sqlite|postgres] [--postgres "<connection string>"]
 // Other modes: render, contacts, inbound, dispatch, export, stats (see each mode's class).
 internal static class BenchProgram
 {
@@ -88,9 +88,8 @@ internal static class BenchProgram
 
         var requests = Arg(args, "--requests", 20_000);
         var concurrency = Arg(args, "--concurrency", 32);
-        var postgres = ArgText(args, "--postgres");
-        var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(TempFolder(), "bench.db")}";
+        await using var database = await BenchDatabase.OpenAsync(args, Console.Out);
+        var (provider, connectionString) = (database.Provider, database.ConnectionString);
 
         await MigrateAsync(provider, connectionString);
         await using var app = new BenchApp(provider, connectionString);

@@ -19,7 +19,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Chorus.Bench;
 
 /// <summary>
-/// `bench send [--texters N] [--contacts M] [--warmup W] [--postgres "conn"]`: N simulated texters over the real HTTP
+/// `bench send [--texters N] [--contacts M] [--warmup W] [--db sqlite|postgres] [--postgres "conn"]`: N simulated texters over the real HTTP
 /// API, each requesting a batch and then looping next → send, on an M-contact campaign, with the dispatcher and the
 /// simulator running in the same server. The same texters first text a W-contact campaign, unmeasured. Reports
 /// sends/s, send latency, dispatch lag (queued → submitted) and checks that no contact got two initial messages.
@@ -33,9 +33,8 @@ internal static class SendBench
         // An unmeasured campaign first, so the JIT's tiering has settled: with none, the JIT compiler's thread took 13%
         // of a 100 × 20,000 run's CPU samples between its 22nd and 42nd second.
         var warmUp = BenchProgram.Arg(args, "--warmup", 0);
-        var postgres = BenchProgram.ArgText(args, "--postgres");
-        var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
+        await using var database = await BenchDatabase.OpenAsync(args, output);
+        var (provider, connectionString) = (database.Provider, database.ConnectionString);
 
         await BenchProgram.MigrateAsync(provider, connectionString);
         await using var app = new BenchApp(provider, connectionString, new Dictionary<string, string>

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Chorus.Bench;
 
 /// <summary>
-/// `bench stats [--contacts N] [--requests R] [--postgres "conn"]`: seeds one campaign of N contacts with a realistic
+/// `bench stats [--contacts N] [--requests R] [--db sqlite|postgres] [--postgres "conn"]`: seeds one campaign of N contacts with a realistic
 /// message record (95% texted over the last week; 88% delivered, 5% undelivered, 2% failed; 12.5% replied, four in
 /// five of them answered; 3% opted out; survey answers and tags), then times R sequential
 /// GET /api/v1/orgs/{org}/campaigns/{id}/stats over HTTP and reports p50/p99.
@@ -25,9 +25,8 @@ internal static class StatsBench
     {
         var contacts = BenchProgram.Arg(args, "--contacts", 1_000_000);
         var requests = BenchProgram.Arg(args, "--requests", 100);
-        var postgres = BenchProgram.ArgText(args, "--postgres");
-        var provider = postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
-        var connectionString = postgres ?? $"Data Source={Path.Combine(BenchProgram.TempFolder(), "bench.db")}";
+        await using var database = await BenchDatabase.OpenAsync(args, output);
+        var (provider, connectionString) = (database.Provider, database.ConnectionString);
 
         await BenchProgram.MigrateAsync(provider, connectionString);
         await using var app = new BenchApp(provider, connectionString, new Dictionary<string, string> { ["Chorus:Dispatch:RunWorkers"] = "false" });
