@@ -6,8 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Chorus.Features.Contacts.Uploads;
 
 /// <summary>
-/// The rows an import refused, as CSV: line number, reason, then the original record exactly as it was in the file
-/// (so the columns line up with the original header, and the file can be fixed and uploaded again). Streamed.
+/// The rows an import refused, as CSV: line number, reason, then the original record exactly as it was in the file,
+/// quoted as one cell (the file may have used another delimiter, and a broken record must not spill into the next
+/// columns). Streamed.
 /// </summary>
 public static class GetRejectedRows
 {
