@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Chorus.Infrastructure.Hosting;
 
 /// <summary>
-/// Seeds the demo organization for `demo`: an owner, a supervisor and two texters. Passwords are new and random on
+/// Seeds the demo organization for `demo`: an owner, a supervisor, two texters and a launched campaign (<see cref="DemoCampaign"/>). Passwords are new and random on
 /// every run (earlier ones are reset), so a demo instance never ships with a known password.
 /// </summary>
 public static class DemoSeeder
@@ -42,6 +42,7 @@ public static class DemoSeeder
         }
 
         var credentials = new List<(string, string, OrgRole)>();
+        AuditActor? owner = null;
         foreach (var (email, name, role) in People)
         {
             var password = $"demo-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
@@ -66,9 +67,15 @@ public static class DemoSeeder
             }
 
             credentials.Add((email, password, role));
+            if (role == OrgRole.Owner)
+            {
+                owner = new AuditActor(user.Id, email);
+            }
         }
 
-        await output.WriteLineAsync($"Demo organization '{organization.Name}' (/orgs/{organization.Slug}) is ready. Log in as:");
+        await DemoCampaign.SeedAsync(organization.Id, organization.Slug, owner!, scope.ServiceProvider.GetRequiredService<CurrentOrganization>(), db, clock, ct);
+
+        await output.WriteLineAsync($"Demo organization '{organization.Name}' (/orgs/{organization.Slug}) is ready, with the campaign '{DemoCampaign.Title}' launched. Log in as:");
         foreach (var (email, password, role) in credentials)
         {
             await output.WriteLineAsync($"  {role,-10} {email,-32} {password}");

@@ -1,5 +1,9 @@
+using System.Net;
+using System.Net.Http.Json;
 using Chorus.Features.Accounts;
+using Chorus.Features.Campaigns;
 using Chorus.Features.Organizations;
+using Chorus.Features.Texting;
 using Chorus.Infrastructure.Data;
 using Chorus.Infrastructure.Hosting;
 using Chorus.Infrastructure.Http;
@@ -104,5 +108,34 @@ public sealed class FirstRunSetupTests
             });
             Assert.True(valid, $"{email} cannot log in with the printed password");
         }
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_texter_in_the_demo_gets_contacts_and_sends_at_once_and_seeding_again_adds_no_second_campaign(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var texter = (await DemoSeeder.SeedAsync(app.Services, TextWriter.Null, ct)).First(c => c.Role == OrgRole.Texter);
+        await DemoSeeder.SeedAsync(app.Services, TextWriter.Null, ct);
+        var token = await app.WithScopeAsync(async sp =>
+        {
+            var user = await sp.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(texter.Email);
+            return (await CreateApiToken.ExecuteAsync(user!.Id, texter.Email, "demo", sp.GetRequiredService<AppDbContext>(), sp.GetRequiredService<TimeProvider>(), ct)).Value!.Token;
+        });
+        var campaigns = await app.WithDbAsync(db => db.Campaigns.IgnoreQueryFilters().Select(c => new { c.Id, c.Status }).ToListAsync(ct));
+        var campaign = Assert.Single(campaigns);
+        var client = app.ClientWithToken(token);
+        var org = $"/api/v1/orgs/{Organization.SlugFrom(DemoSeeder.OrganizationName)}";
+
+        var batch = await (await client.PostAsync(new Uri($"{org}/campaigns/{campaign.Id}/assignments", UriKind.Relative), null, ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        var next = await (await client.GetAsync(new Uri($"{org}/assignments/{batch.AssignmentId}/next", UriKind.Relative), ct)).ReadAsync<SendInitialMessage.Next>(HttpStatusCode.OK);
+        var sent = await client.PostAsJsonAsync(new Uri($"{org}/assignments/{batch.AssignmentId}/contacts/{next.ContactId}/send", UriKind.Relative), new { }, ct);
+
+        Assert.Equal(CampaignStatus.Active, campaign.Status);
+        Assert.Equal(20, batch.Contacts.Count);
+        Assert.Contains("Ballots from overseas voters are due soon", next.Text, StringComparison.Ordinal);
+        await sent.ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+        Assert.All(await app.WithDbAsync(db => db.Contacts.IgnoreQueryFilters().Select(c => c.PhoneE164).ToListAsync(ct)),
+            phone => Assert.Matches(@"^\+1\d{3}55501\d{2}$", phone));
     }
 }
