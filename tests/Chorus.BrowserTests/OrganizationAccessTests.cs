@@ -52,6 +52,10 @@ public sealed class OrganizationAccessTests(ChorusServer server, BrowserFixture 
         var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Home" })).ToBeVisibleAsync();
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Join links" })).ToHaveCountAsync(0);
+        // A texter's home leads to the texting screen, and never claims there is nothing to text.
+        await Expect(page.GetByText("No texts to send yet")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Texting Get contacts") }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Texting", Level = 1 })).ToBeVisibleAsync();
         await page.GotoAsync($"/orgs/{slug}/join-links");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Join links" })).ToHaveCountAsync(0);
     }
