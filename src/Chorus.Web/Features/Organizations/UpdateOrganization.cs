@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Chorus.Features.Audit;
+using Chorus.Features.Contacts.Phones;
 using Chorus.Features.Contacts.TimeZones;
 using Chorus.Infrastructure.Auth;
 using Chorus.Infrastructure.Data;
@@ -22,7 +23,8 @@ public static class UpdateOrganization
         [property: MaxLength(Organization.MaxNameLength)] string? Name,
         [property: MaxLength(Organization.MaxOptOutLanguageLength)] string? OptOutLanguage = null,
         [property: Range(0, 1)] decimal? PricePerSegment = null,
-        [property: MaxLength(64)] string? DefaultTimeZone = null);
+        [property: MaxLength(64)] string? DefaultTimeZone = null,
+        [property: MaxLength(2)] string? DefaultRegion = null);
 
     public static async Task<Failure?> ExecuteAsync(Request request, AuditActor actor, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -82,6 +84,22 @@ public static class UpdateOrganization
             else if (zone != organization.DefaultTimeZone)
             {
                 changes.Add(("defaultTimeZone", organization.DefaultTimeZone, zone, () => organization.DefaultTimeZone = zone));
+            }
+        }
+
+        if (request.DefaultRegion is { } region)
+        {
+            region = region.Trim().ToUpperInvariant();
+            // Chorus texts the US and its territories only (PhoneNumberNormalizerOptions): a local number read as
+            // another country's would be refused on upload, every one of them.
+            if (!PhoneNumberNormalizerOptions.UnitedStatesAndTerritories.Contains(region))
+            {
+                problems.Add(new Problem(
+                    $"'{region}' can't be the country of local numbers: Chorus texts numbers of the US (US) and its territories (PR, GU, VI, AS, MP).", "defaultRegion"));
+            }
+            else if (region != organization.DefaultRegion)
+            {
+                changes.Add(("defaultRegion", organization.DefaultRegion, region, () => organization.DefaultRegion = region));
             }
         }
 

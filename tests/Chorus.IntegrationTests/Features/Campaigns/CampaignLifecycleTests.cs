@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Chorus.Features.Campaigns;
 using Chorus.Infrastructure.Data;
+using Chorus.IntegrationTests.Features.Contacts;
 using Chorus.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static Chorus.IntegrationTests.Features.Campaigns.CampaignApi;
@@ -171,5 +172,26 @@ public sealed class CampaignLifecycleTests
         Assert.Equal("America/Chicago", settings.GetProperty("defaultTimeZone").GetString());
         Assert.True(bad.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity);
         Assert.Equal(3, await app.Seed.CountAsync(db => db.AuditEvents.IgnoreQueryFilters().Where(e => e.OrganizationId == org.Id && e.Action == "organization.settings_changed")));
+    }
+
+    [Theory, BothDatabases]
+    public async Task Local_numbers_are_read_as_the_organizations_place_and_only_the_us_or_a_territory_can_be_that_place(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var org = await app.Seed.OrganizationAsync();
+        var orgUri = new Uri($"/api/v1/orgs/{org.Slug}", UriKind.Relative);
+
+        var canada = await org.Owner.Client.PatchAsJsonAsync(orgUri, new { defaultRegion = "CA" }, ct);
+        var guam = await org.Owner.Client.PatchAsJsonAsync(orgUri, new { defaultRegion = "gu" }, ct);
+        var campaignId = (await CreateAsync(org)).Id;
+        var import = await ImportKit.ImportAsync(org, campaignId, "first,cell\nAna,555-1234\n");
+        var contacts = await app.WithDbAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId).Select(c => c.PhoneE164).ToListAsync(ct));
+
+        await canada.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("GU", (await guam.ReadAsync<JsonElement>(HttpStatusCode.OK)).GetProperty("defaultRegion").GetString());
+        Assert.Equal(("completed", 1), (import.Status, import.Imported));
+        Assert.Equal(["+16715551234"], contacts);
+        Assert.Equal(1, await app.Seed.CountAsync(db => db.AuditEvents.IgnoreQueryFilters().Where(e => e.OrganizationId == org.Id && e.Action == "organization.settings_changed")));
     }
 }
