@@ -47,7 +47,17 @@ public static class Conversations
 
     public sealed record Answer(Guid StepId, string Value, DateTime RecordedAt);
 
-    public sealed record Thread(Item Contact, IReadOnlyList<MessageRecords.Item> Messages, IReadOnlyList<Answer> Answers, string? EscalationReason, bool OptedOut);
+    public sealed record Thread(Item Contact, IReadOnlyList<MessageRecords.Item> Messages, IReadOnlyList<Answer> Answers, string? EscalationReason, bool OptedOut)
+    {
+        /// <summary>The conversation's tags, as on <see cref="Item.Tags"/>.</summary>
+        public IReadOnlyList<string> Tags => Contact.Tags;
+
+        /// <summary>
+        /// The word the list filters by that finds this conversation (<c>?status=</c>): needs-response, open, closed or
+        /// opted-out. <see cref="Item.Status"/> keeps the finer state (an open conversation is Messaged or Responded).
+        /// </summary>
+        public string Status => StatusName(Contact.Status);
+    }
 
     public sealed record ReplyRequest([property: Required, MaxLength(Campaign.MaxMessageLength)] string Text);
 
@@ -67,6 +77,16 @@ public static class Conversations
         "closed" => [ConversationStatus.Closed],
         "opted-out" => [ConversationStatus.OptedOut],
         _ => [],
+    };
+
+    /// <summary>The list filter word (<see cref="StatusFilter"/>) that finds a conversation in this status; needs-response by its own word, though "open" finds it too.</summary>
+    public static string StatusName(ConversationStatus status) => status switch
+    {
+        ConversationStatus.NeedsResponse => "needs-response",
+        ConversationStatus.Messaged or ConversationStatus.Responded => "open",
+        ConversationStatus.Closed => "closed",
+        ConversationStatus.OptedOut => "opted-out",
+        _ => "not-contacted", // not a conversation: the conversations API never returns one
     };
 
     public static async Task<Outcome<Page>> ListAsync(

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Chorus.Features.Campaigns;
 using Chorus.Features.Contacts;
 using Chorus.Features.Messaging;
@@ -83,6 +84,40 @@ public sealed class ConversationTests
         Assert.Empty(othersInbox.Items);
         await othersView.ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await supervisorView.ShouldHaveStatusAsync(HttpStatusCode.OK);
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_conversation_gives_its_tags_and_the_status_word_the_list_finds_it_by_at_the_top(DatabaseProvider provider)
+    {
+        var (app, org, texter, _, contacts) = await TextedAsync(provider, count: 4);
+        await using var _ = app;
+        var phone = await app.WithDbAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.Id == contacts[0]).Select(c => c.PhoneE164).FirstAsync(Ct));
+        await VoterRepliesAsync(app, org, phone, "Who is this?", "SMtop");
+        await (await texter.Client.PutAsJsonAsync(Url(org, $"/conversations/{contacts[0]}/tags"), new[] { "volunteer" }, Ct)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await (await texter.Client.PostAsync(Url(org, $"/conversations/{contacts[2]}/close"), null, Ct)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await (await texter.Client.PostAsJsonAsync(Url(org, $"/conversations/{contacts[3]}/opt-out"), new { }, Ct)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+
+        var threads = new List<JsonElement>();
+        foreach (var contact in contacts)
+        {
+            threads.Add(await (await texter.Client.GetAsync(Url(org, $"/conversations/{contact}"), Ct)).ReadAsync<JsonElement>(HttpStatusCode.OK));
+        }
+
+        var found = new List<bool>();
+        foreach (var (thread, contact) in threads.Zip(contacts))
+        {
+            var listed = await (await texter.Client.GetAsync(Url(org, $"/conversations?status={thread.GetProperty("status").GetString()}"), Ct))
+                .ReadAsync<Conversations.Page>(HttpStatusCode.OK);
+            found.Add(listed.Items.Any(i => i.ContactId == contact));
+        }
+
+        Assert.Equal(["needs-response", "open", "closed", "opted-out"], threads.Select(t => t.GetProperty("status").GetString()));
+        Assert.All(found, Assert.True);
+        Assert.Equal(["volunteer"], threads[0].GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Empty(threads[1].GetProperty("tags").EnumerateArray());
+        // The nested contact keeps what it had, for clients that read it there.
+        Assert.Equal("NeedsResponse", threads[0].GetProperty("contact").GetProperty("status").GetString());
+        Assert.Equal(["volunteer"], threads[0].GetProperty("contact").GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
     }
 
     [Theory, BothDatabases]
