@@ -116,7 +116,8 @@ public static class SendInitialMessage
             return failure;
         }
 
-        var (assignment, campaign, message, provider, contact) = context.Value!;
+        var (assignment, campaign, message, provider, found) = context.Value!;
+        var contact = found!; // LoadAsync answered 404 when it is not in this assignment
         if (campaign.Status != CampaignStatus.Active)
         {
             return Failure.Conflict("The campaign is not sending right now.");
@@ -125,11 +126,6 @@ public static class SendInitialMessage
         if (await TrainingText.MustAcknowledgeAsync(assignment, campaign.TrainingText, db, ct))
         {
             return Failure.Conflict("Read this campaign's training text and acknowledge it before your first send.");
-        }
-
-        if (contact is null)
-        {
-            return Failure.NotFound("The contact");
         }
 
         if (contact.ConversationStatus != ConversationStatus.NotContacted)
@@ -197,6 +193,13 @@ public static class SendInitialMessage
         if (loaded is null)
         {
             return Failure.NotFound("The assignment");
+        }
+
+        // Before any 409 about the campaign: a contact that is not in the caller's assignment (another texter's, another
+        // organization's) does not exist for them, whatever state the campaign is in. Load already read it.
+        if (contactId is not null && loaded.Contact is null)
+        {
+            return Failure.NotFound("The contact");
         }
 
         var message = new InitialMessage(loaded.Campaign, loaded.Name, loaded.OptOutLanguage, loaded.Texter ?? "");

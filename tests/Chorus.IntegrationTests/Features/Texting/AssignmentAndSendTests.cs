@@ -265,6 +265,42 @@ public sealed class AssignmentAndSendTests
     }
 
     [Theory, BothDatabases]
+    public async Task Send_answers_404_for_a_contact_that_is_not_the_callers_whatever_state_the_campaign_is_in(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 4, batchSize: 2);
+        var elsewhere = await app.Seed.OrganizationAsync("Another Campaign");
+        var foreign = await ContactAsync(app, elsewhere, await CampaignAsync(app, elsewhere), "+12124569999");
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var other = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var mine = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        var theirs = await (await other.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        Task<HttpResponseMessage> SendAsync(Guid contactId) =>
+            texter.Client.PostAsJsonAsync(Url(org, $"/assignments/{mine.AssignmentId}/contacts/{contactId}/send"), new { }, Ct);
+        Task ChangeCampaignAsync(Action<Campaign> change) => app.WithDbAsync(async db =>
+        {
+            change(await db.Campaigns.IgnoreQueryFilters().FirstAsync(c => c.Id == campaignId, Ct));
+            return await db.SaveChangesAsync(Ct);
+        });
+        // Each state, asked for: the caller's own contact (409, the state), another texter's and another organization's.
+        async Task<HttpStatusCode[]> AskAsync() =>
+            [(await SendAsync(mine.Contacts[0].Id)).StatusCode, (await SendAsync(theirs.Contacts[0].Id)).StatusCode, (await SendAsync(foreign)).StatusCode];
+
+        await ChangeCampaignAsync(c => c.TrainingText = "Be kind; never argue.");
+        var untrained = await AskAsync();
+        await ChangeCampaignAsync(c => c.Status = CampaignStatus.Paused);
+        var paused = await AskAsync();
+        await ChangeCampaignAsync(c => c.Status = CampaignStatus.Archived);
+        var ended = await AskAsync();
+
+        HttpStatusCode[] expected = [HttpStatusCode.Conflict, HttpStatusCode.NotFound, HttpStatusCode.NotFound];
+        Assert.Equal(expected, untrained);
+        Assert.Equal(expected, paused);
+        Assert.Equal(expected, ended);
+        Assert.Equal(0, await app.Seed.CountAsync(db => db.Messages.IgnoreQueryFilters()));
+    }
+
+    [Theory, BothDatabases]
     public async Task A_batch_holds_only_contacts_whose_window_is_open_and_says_when_the_rest_open(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);
