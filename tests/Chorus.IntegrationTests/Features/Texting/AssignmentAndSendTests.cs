@@ -301,6 +301,29 @@ public sealed class AssignmentAndSendTests
     }
 
     [Theory, BothDatabases]
+    public async Task Next_answers_204_once_every_contact_of_the_assignment_has_its_first_text(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await ActiveCampaignAsync(app, contacts: 2);
+        var texter = await app.Seed.MemberAsync(org, OrgRole.Texter);
+        var batch = await (await texter.Client.PostAsync(Url(org, $"/campaigns/{campaignId}/assignments"), null, Ct)).ReadAsync<Assignments.BatchResponse>(HttpStatusCode.OK);
+        var before = await texter.Client.GetAsync(Url(org, $"/assignments/{batch.AssignmentId}/next"), Ct);
+        foreach (var contact in batch.Contacts)
+        {
+            await (await texter.Client.PostAsJsonAsync(Url(org, $"/assignments/{batch.AssignmentId}/contacts/{contact.Id}/send"), new { }, Ct))
+                .ShouldHaveStatusAsync(HttpStatusCode.Accepted);
+        }
+
+        var done = await texter.Client.GetAsync(Url(org, $"/assignments/{batch.AssignmentId}/next"), Ct);
+        var doneAfter = await texter.Client.GetAsync(Url(org, $"/assignments/{batch.AssignmentId}/next?after={batch.Contacts[0].Id}"), Ct);
+
+        await before.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await done.ShouldHaveStatusAsync(HttpStatusCode.NoContent);
+        Assert.Empty(await done.Content.ReadAsByteArrayAsync(Ct));
+        await doneAfter.ShouldHaveStatusAsync(HttpStatusCode.NoContent);
+    }
+
+    [Theory, BothDatabases]
     public async Task A_batch_holds_only_contacts_whose_window_is_open_and_says_when_the_rest_open(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);

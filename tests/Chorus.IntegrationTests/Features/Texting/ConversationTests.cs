@@ -142,6 +142,33 @@ public sealed class ConversationTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_reply_that_is_empty_or_over_the_providers_length_limit_is_refused_and_nothing_is_queued(DatabaseProvider provider)
+    {
+        var (app, org, texter, _, contacts) = await TextedAsync(provider, count: 1);
+        await using var _ = app;
+        var longest = new string('a', Campaign.MaxMessageLength);
+        string[] texts = ["", "   ", longest + "a", longest];
+
+        var responses = new List<HttpResponseMessage>();
+        foreach (var text in texts)
+        {
+            responses.Add(await texter.Client.PostAsJsonAsync(Url(org, $"/conversations/{contacts[0]}/messages"), new { text }, Ct));
+        }
+
+        var replies = await app.WithDbAsync(db => db.Messages.IgnoreQueryFilters().Where(m => m.ContactId == contacts[0] && m.Kind == MessageKind.Reply)
+            .Select(m => m.Body).ToListAsync(Ct));
+
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.Accepted], responses.Select(r => r.StatusCode));
+        foreach (var refused in responses[..3])
+        {
+            var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains(problem.GetProperty("errors").EnumerateObject(), e => e.Name.Equals("text", StringComparison.OrdinalIgnoreCase));
+        }
+
+        Assert.Equal([longest], replies);
+    }
+
+    [Theory, BothDatabases]
     public async Task A_voter_whose_number_was_reported_unable_to_receive_texts_can_be_answered_once_they_text_in(DatabaseProvider provider)
     {
         var (app, org, texter, _, contacts) = await TextedAsync(provider);
