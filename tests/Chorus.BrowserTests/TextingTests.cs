@@ -197,6 +197,71 @@ public sealed class TextingTests(ChorusServer server, BrowserFixture browser) : 
     }
 
     [Fact]
+    public async Task A_voters_bidi_controls_stay_inside_their_own_words_and_names()
+    {
+        var owner = await server.CreateUserAsync("jun@example.org", "Jun Sato");
+        var slug = await server.CreateOrganizationAsync("Sato for Senate", owner);
+        await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("kai@example.org", "Kai Moreno"), OrgRole.Texter);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Issue survey", "Hi {firstName}, it's {texterFirstName} with {orgName}. Reply STOP to opt out");
+        // A name from an uploaded list can carry a control too.
+        await server.SeedContactsAsync(slug, campaignId, ("Rami", "Haddad\u202E", "+16145550701"));
+        await server.ChangeCampaignStatusAsync(slug, owner, campaignId, ChangeCampaignStatus.Transition.Launch);
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("kai@example.org");
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await page.WaitForInteractivityAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get contacts: Issue survey" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Send texts: Issue survey" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true })).ToBeFocusedAsync();
+        var sendName = await IsolationAsync(page.Locator("#send-contact-name bdi"));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByText("All sent. Thank you!")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Go to conversations" }).ClickAsync();
+        await page.Locator("[data-live=true]").WaitForAsync();
+
+        await server.InjectInboundAsync(slug, "+16145550701", "\u202Eevil");
+
+        var item = page.GetByRole(AriaRole.Navigation, new() { Name = "Inbox" }).GetByRole(AriaRole.Link).Filter(new() { HasText = "Rami" });
+        await Expect(item).ToContainTextAsync("Needs response");
+        var preview = item.Locator(".convo-item-preview bdi");
+        await Expect(preview).ToHaveTextAsync("\u202Eevil");
+        var (previewIsolation, inboxName) = (await IsolationAsync(preview), await IsolationAsync(item.Locator(".convo-item-name")));
+        await item.ClickAsync();
+        var bubble = page.GetByRole(AriaRole.Log, new() { Name = "Messages" }).Locator(".bubble-in .bubble-body");
+        await Expect(bubble).ToHaveTextAsync("\u202Eevil");
+        var (bubbleIsolation, heading) = (await IsolationAsync(bubble), await IsolationAsync(page.Locator(".thread-head h2 bdi")));
+        await page.GetByRole(AriaRole.Region, new() { Name = "Actions" }).GetByRole(AriaRole.Button, new() { Name = "Escalate", Exact = true }).ClickAsync();
+        await page.GetByLabel("Why does staff need to see this?", new() { Exact = true }).FillAsync("They wrote \u202Eevil");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Escalate to staff" }).ClickAsync();
+        await Expect(page.GetByText("Escalated to staff.")).ToBeVisibleAsync();
+        var review = await browser.NewPageAsync(server);
+        await review.LogInAsync("jun@example.org");
+        await review.GotoAsync($"/orgs/{slug}/review");
+        await review.WaitForInteractivityAsync();
+        var reason = review.Locator(".review-reason");
+        await Expect(reason).ToHaveTextAsync("They wrote \u202Eevil");
+        var (reasonIsolation, reviewName) = (await IsolationAsync(reason), await IsolationAsync(review.Locator(".review-table a bdi")));
+
+        // Inline runs are isolated (<bdi>); blocks are isolated by the browser anyway (div), and take their direction from
+        // their own text.
+        var isolation = new Dictionary<string, (string Expected, string Actual)>
+        {
+            ["send screen name"] = ("isolate", sendName),
+            ["inbox preview"] = ("isolate", previewIsolation),
+            ["inbox name"] = ("isolate", inboxName),
+            ["thread heading"] = ("isolate", heading),
+            ["review name"] = ("isolate", reviewName),
+            ["message"] = ("plaintext", bubbleIsolation),
+            ["escalation reason"] = ("plaintext", reasonIsolation),
+        };
+        Assert.All(isolation, e => Assert.True(e.Value.Expected == e.Value.Actual, $"{e.Key}: unicode-bidi is {e.Value.Actual}, not {e.Value.Expected}"));
+        Assert.Equal(0, await page.Locator(".bubble-body *").CountAsync());
+    }
+
+    /// <summary>How the element takes part in the bidi algorithm (CSS unicode-bidi, as computed).</summary>
+    private static Task<string> IsolationAsync(ILocator element) => element.EvaluateAsync<string>("e => getComputedStyle(e).unicodeBidi");
+
+    [Fact]
     public async Task A_texter_asking_for_contacts_at_night_is_told_when_texting_opens()
     {
         var owner = await server.CreateUserAsync("nia@example.org", "Nia Brooks");
