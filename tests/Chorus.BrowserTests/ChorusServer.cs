@@ -375,6 +375,24 @@ public sealed class ChorusServer : WebApplicationFactory<Program>, IAsyncLifetim
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.BadNumber, true), TestContext.Current.CancellationToken);
     }
 
+    /// <summary>The actions of the organization's audit log, oldest first.</summary>
+    public async Task<List<string>> AuditActionsAsync(string slug)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.AuditEvents.IgnoreQueryFilters()
+            .Where(e => db.Organizations.Any(o => o.Id == e.OrganizationId && o.Slug == slug))
+            .OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>How many of the campaign's contacts no texter holds.</summary>
+    public async Task<int> UnassignedContactsAsync(Guid campaignId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Contacts.IgnoreQueryFilters()
+            .CountAsync(c => c.CampaignId == campaignId && c.AssignmentId == null, TestContext.Current.CancellationToken);
+    }
+
     public async Task<bool> IsOptedOutAsync(string slug, string phone)
     {
         await using var scope = Services.CreateAsyncScope();

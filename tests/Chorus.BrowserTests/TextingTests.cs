@@ -197,6 +197,43 @@ public sealed class TextingTests(ChorusServer server, BrowserFixture browser) : 
     }
 
     [Fact]
+    public async Task A_texter_gives_back_the_contacts_they_have_not_texted()
+    {
+        var owner = await server.CreateUserAsync("uma@example.org", "Uma Reyes");
+        var slug = await server.CreateOrganizationAsync("Reyes for Mayor", owner);
+        await server.AddMemberAsync(slug, owner, await server.CreateUserAsync("felix@example.org", "Felix Wu"), OrgRole.Texter);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Canvass follow-up", "Hi {firstName}, it's {texterFirstName} with {orgName}. Reply STOP to opt out");
+        await server.SeedContactsAsync(slug, campaignId, ("Ana", "Cruz", "+16145550601"), ("Ben", "Cruz", "+16145550602"), ("Cy", "Cruz", "+16145550603"));
+        await server.ChangeCampaignStatusAsync(slug, owner, campaignId, ChangeCampaignStatus.Transition.Launch);
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("felix@example.org");
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await page.WaitForInteractivityAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get contacts: Canvass follow-up" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Send texts: Canvass follow-up" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByText("Sent 1 of 3")).ToBeVisibleAsync();
+        await page.GotoAsync($"/orgs/{slug}/texting");
+        await page.WaitForInteractivityAsync();
+        var card = page.GetByRole(AriaRole.Article, new() { Name = "Canvass follow-up" });
+        ILocator Count(string name) => card.Locator(".assignment-counts > div").Filter(new() { Has = page.Locator("dt", new() { HasTextString = name }) }).Locator("dd");
+        await Expect(Count("To send")).ToHaveTextAsync("2");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Give back unsent: Canvass follow-up" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("Give back 2 unsent contacts?");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Give back" }).ClickAsync();
+
+        await Expect(page.GetByText("You gave back 2 contacts.")).ToBeVisibleAsync();
+        await Expect(Count("To send")).ToHaveTextAsync("0");
+        await Expect(Count("Open")).ToHaveTextAsync("1");
+        await Expect(card.GetByRole(AriaRole.Link, new() { Name = "Send texts: Canvass follow-up" })).ToHaveCountAsync(0);
+        Assert.Equal(2, await server.UnassignedContactsAsync(campaignId));
+        Assert.Contains("assignment.released", await server.AuditActionsAsync(slug));
+    }
+
+    [Fact]
     public async Task A_voters_bidi_controls_stay_inside_their_own_words_and_names()
     {
         var owner = await server.CreateUserAsync("jun@example.org", "Jun Sato");
