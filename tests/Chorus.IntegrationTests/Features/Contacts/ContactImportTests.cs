@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Chorus.IntegrationTests.Features.Contacts;
 
-public sealed class ContactImportTests
+public sealed partial class ContactImportTests
 {
     // Expected, by hand: 10 records; imported Ana, Ben, the two-line record and Jo (4); invalid: lines 4, 5, 6, 7 (4);
     // duplicate: line 8 repeats Ana's number (1); opted out: line 9 (1).
@@ -109,7 +109,27 @@ public sealed class ContactImportTests
         Assert.Equal("Multi\nline", contacts.Items.Single(c => c.Phone == "+14154561234").FirstName.ReplaceLineEndings("\n"));
         Assert.DoesNotContain(contacts.Items, c => c.Phone == "+13054567000");
         Assert.Contains("pollingPlace", await app.WithDbAsync(db => db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == campaignId).Select(c => c.CustomFields).SingleAsync()));
+        Assert.Equal(
+            [
+                ("4", "No phone number.", "Cy,Oh,,10003,1003,X"),
+                ("5", "Too few digits: a US number needs a 3-digit area code and 7 more digits.", "Di,Po,456-0123,,1004,X"),
+                ("6", "555-0100 to 555-0199 numbers are reserved for fiction; no one has this number.", "Ed,Qi,+1 212 555 0123,,1005,X"),
+                ("7", "Toll-free numbers (800, 888 and the like) belong to businesses and can't be texted.", "Fa,Ra,1-800-555-1212,,1006,X"),
+            ],
+            await RejectedAsync(org, accepted.Id));
     }
+
+    /// <summary>The rejected-rows download as (line, reason, original row), in order.</summary>
+    private static async Task<List<(string Line, string Reason, string Row)>> RejectedAsync(TestOrg org, Guid importId)
+    {
+        var csv = await org.Owner.Client.GetStringAsync(new Uri($"/api/v1/orgs/{org.Slug}/imports/{importId}/rejected.csv", UriKind.Relative), TestContext.Current.CancellationToken);
+        var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("line,reason,original row", lines[0]);
+        return [.. lines.Skip(1).Select(l => RejectedLine().Match(l)).Select(m => (m.Groups[1].Value, m.Groups[2].Value.Replace("\"\"", "\"", StringComparison.Ordinal), m.Groups[3].Value.Replace("\"\"", "\"", StringComparison.Ordinal)))];
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^([0-9]+),\"((?:[^\"]|\"\")*)\",\"((?:[^\"]|\"\")*)\"$")]
+    private static partial System.Text.RegularExpressions.Regex RejectedLine();
 
     [Fact]
     public async Task On_postgresql_a_finished_import_leaves_fresh_statistics_on_contacts_so_look_ups_by_number_seek_the_phone_index()
