@@ -118,6 +118,35 @@ public sealed class ContactUploadTests(ChorusServer server, BrowserFixture brows
         File.Delete(path);
     }
 
+    [Fact]
+    public async Task A_file_in_which_no_row_has_a_usable_phone_number_fails_with_the_reason_and_its_rejected_rows_download()
+    {
+        var owner = await server.CreateUserAsync("lena@example.org", "Lena Park");
+        var slug = await server.CreateOrganizationAsync("Hillside Rising", owner);
+        var campaignId = await server.CreateCampaignAsync(slug, owner, "Canvass follow-up");
+        var page = await browser.NewPageAsync(server);
+        await page.LogInAsync("lena@example.org");
+        await page.GotoAsync($"/orgs/{slug}/campaigns/{campaignId}?tab=contacts");
+        await page.WaitForInteractivityAsync();
+
+        var path = await WriteCsvAsync("bad-numbers.csv", "First Name,Cell Phone\nAna,456-0123\nBen,\n");
+        await page.ChooseFileAsync("Contacts CSV file", path);
+        await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Cell Phone holds" })).ToHaveTextAsync("Phone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import contacts" }).ClickAsync();
+
+        var import = page.GetByRole(AriaRole.Region, new() { Name = "Import", Exact = true });
+        await Expect(import.GetByRole(AriaRole.Heading, new() { Name = "Import failed" })).ToBeVisibleAsync();
+        await Expect(import.GetByRole(AriaRole.Alert)).ToHaveTextAsync("No row had a usable phone number: download the rejected rows to see why.");
+        await Expect(page.GetByLabel("Import summary").Locator(".import-stat").Filter(new() { HasText = "Invalid" })).ToContainTextAsync("2");
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            import.GetByRole(AriaRole.Button, new() { Name = "Download rejected rows" }).ClickAsync());
+        var lines = (await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken))
+            .TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["line,reason,original row", "2,\"Too few digits: a US number needs a 3-digit area code and 7 more digits.\",\"Ana,456-0123\"", "3,\"No phone number.\",\"Ben,\""], lines);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No contacts yet" })).ToBeVisibleAsync();
+        File.Delete(path);
+    }
+
     public static async Task<string> WriteCsvAsync(string name, string content)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"chorus-csv-{Guid.NewGuid():N}");

@@ -188,6 +188,51 @@ public sealed partial class ContactImportTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_header_only_file_ends_failed_with_a_reason(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+
+        var accepted = await (await UploadAsync(org, campaignId, "First Name,Cell Phone\r\n\r\n")).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var done = await WaitForAsync(org, accepted.Id);
+
+        Assert.Equal(("failed", "The file has a header but no rows.", 0L), (done.Status, done.Error, done.RowsRead));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_file_in_which_no_row_has_a_usable_phone_ends_failed_and_its_rejected_rows_stay_downloadable(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+
+        var accepted = await (await UploadAsync(org, campaignId, "First Name,Cell Phone\nCy,\nDi,456-0123\n")).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var done = await WaitForAsync(org, accepted.Id);
+
+        Assert.Equal(("failed", "No row had a usable phone number: download the rejected rows to see why.", 2L, 0L, 2L),
+            (done.Status, done.Error, done.RowsRead, done.Imported, done.Invalid));
+        Assert.Equal([("2", "No phone number.", "Cy,"), ("3", "Too few digits: a US number needs a 3-digit area code and 7 more digits.", "Di,456-0123")],
+            await RejectedAsync(org, accepted.Id));
+        Assert.Equal(0, await app.Seed.CountAsync(db => db.ImportChunks.Where(c => c.ImportId == accepted.Id)));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_file_whose_every_row_is_already_in_the_campaign_or_opted_out_still_completes(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        var first = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        await WaitForAsync(org, first.Id);
+
+        var duplicate = await (await UploadAsync(org, campaignId, "Cell Phone\n(212) 456-7890\n")).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var duplicateDone = await WaitForAsync(org, duplicate.Id);
+        var optedOut = await (await UploadAsync(org, campaignId, "Cell Phone\n(305) 456-7000\n")).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var optedOutDone = await WaitForAsync(org, optedOut.Id);
+
+        Assert.Equal(("completed", null, 0L, 1L, 0L), (duplicateDone.Status, duplicateDone.Error, duplicateDone.Imported, duplicateDone.Duplicates, duplicateDone.OptedOut));
+        Assert.Equal(("completed", null, 0L, 0L, 1L), (optedOutDone.Status, optedOutDone.Error, optedOutDone.Imported, optedOutDone.Duplicates, optedOutDone.OptedOut));
+    }
+
+    [Theory, BothDatabases]
     public async Task A_file_stored_as_more_chunks_than_one_read_fetches_comes_back_whole_rows_split_across_chunks_included(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider);

@@ -125,6 +125,14 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
         {
             await FailAsync(import, $"{reader.Error?.Message} The rows before it were imported and are counted above.", ct);
         }
+        else if (import.Imported + import.Duplicates + import.OptedOut == 0)
+        {
+            // Not one usable row is a bad file, not a finished import (issue 4, "zero valid rows"). Duplicates and opted-out
+            // numbers were usable rows: importing the same list again still completes. The rejections stay downloadable.
+            await FailAsync(import, import.Invalid > 0
+                ? "No row had a usable phone number: download the rejected rows to see why."
+                : "The file has a header but no rows.", ct);
+        }
         else
         {
             await CompleteAsync(import, customKeys, ct);
