@@ -116,6 +116,7 @@ public sealed class ContactImportWorker(IServiceScopeFactory scopes, ImportSigna
         {
             BatchSize = settings.ImportBatchSize ?? writer.DefaultBatchSize,
             YieldAfterRows = settings.ImportYieldAfterRows,
+            MaxFileBytes = settings.MaxUploadBytes,
             FileDb = fileScope.ServiceProvider.GetRequiredService<AppDbContext>(),
             WriteDbs = [laneA.ServiceProvider.GetRequiredService<AppDbContext>(), laneB.ServiceProvider.GetRequiredService<AppDbContext>()],
         };

@@ -32,6 +32,12 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
     /// <summary>A batch this long commits early when another save waits for the write turn (SQLite; see <see cref="ContactsOptions.ImportYieldAfterRows"/>).</summary>
     public int YieldAfterRows { get; init; } = DefaultYieldAfterRows;
 
+    /// <summary>
+    /// Bytes of the stored file read before the import fails as too large: the configured upload limit
+    /// (<see cref="ContactsOptions.MaxUploadBytes"/>), so a limit raised above the reader's default 1 GiB holds here too.
+    /// </summary>
+    public long MaxFileBytes { get; init; } = SizeLimitedStream.DefaultMaxBytes;
+
     /// <summary>The context the stored file is read through, when it is not <c>db</c>.</summary>
     public AppDbContext? FileDb { get; init; }
 
@@ -60,7 +66,7 @@ public sealed class ContactImporter(AppDbContext db, ContactBulkWriter writer, T
 
         await using var importConnection = await writer.BeginImportAsync(db, ct); // held open, with its page cache, until the import ends
         await using var stream = new ImportChunkStream(FileDb ?? db, import.Id);
-        var opened = await ContactCsvReader.OpenAsync(stream, import.MappingJson, cancellationToken: ct);
+        var opened = await ContactCsvReader.OpenAsync(stream, import.MappingJson, new ContactCsvReaderOptions { MaxFileBytes = MaxFileBytes }, ct);
         if (!opened.Succeeded)
         {
             await FailAsync(import, opened.FileError?.Message ?? string.Join(" ", opened.MappingErrors.Select(e => e.Message)), ct);
