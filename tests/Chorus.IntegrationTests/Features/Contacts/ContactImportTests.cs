@@ -233,6 +233,37 @@ public sealed partial class ContactImportTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_quote_that_never_closes_ends_the_import_failed_naming_its_line_and_keeps_the_rows_before_it(DatabaseProvider provider)
+    {
+        await using var app = await ChorusApp.StartAsync(provider);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        const string csv = "First Name,Cell Phone\nAna,(212) 456-7890\nBen,212.456.7891\n\"Cy,(646) 456-1111\nDi,(718) 456-2222\n";
+
+        var accepted = await (await UploadAsync(org, campaignId, csv)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+        var done = await WaitForAsync(org, accepted.Id);
+
+        Assert.Equal(("failed", 2L, 2L), (done.Status, done.RowsRead, done.Imported));
+        Assert.StartsWith("The row starting on line 4 ", done.Error, StringComparison.Ordinal);
+        Assert.Equal(2, await app.Seed.CountAsync(db => db.Contacts.IgnoreQueryFilters().Where(c => c.CampaignId == campaignId)));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_write_that_fails_with_an_error_ends_the_import_failed_with_the_error_and_the_rows_done(DatabaseProvider provider)
+    {
+        var crashing = new CrashingWriter { Crash = () => new InvalidOperationException("The disk is full.") };
+        await using var app = await StartWithWriterAsync(provider, crashing.Wrap, batchSize: 3);
+        var (org, campaignId) = await CampaignWithOptOutAsync(app);
+        var accepted = await (await UploadAsync(org, campaignId, File)).ReadAsync<StartContactImport.Response>(HttpStatusCode.Accepted);
+
+        crashing.FailOnCall = 2; // the second write: rows 7–9
+        var ran = await ContactImportWorker.RunOnceAsync(app.Services.GetRequiredService<IServiceScopeFactory>(), TestContext.Current.CancellationToken);
+        var done = await WaitForAsync(org, accepted.Id);
+
+        Assert.True(ran);
+        Assert.Equal(("failed", "The import stopped unexpectedly after 6 rows: The disk is full.", 6L), (done.Status, done.Error, done.RowsRead));
+    }
+
+    [Theory, BothDatabases]
     public async Task A_file_over_the_configured_size_limit_is_refused_with_a_problem_and_nothing_is_stored(DatabaseProvider provider)
     {
         await using var app = await ChorusApp.StartAsync(provider, services => services.Configure<ContactsOptions>(o => o.MaxUploadBytes = 2048));
@@ -620,12 +651,15 @@ public sealed partial class ContactImportTests
         /// <summary>How long the failing call takes before it dies (a slow write that ends in a crash).</summary>
         public TimeSpan FailAfter { get; init; }
 
+        /// <summary>What the failing call throws: by default what a stopped host's cancellation would.</summary>
+        public Func<Exception> Crash { get; init; } = () => new OperationCanceledException("simulated crash");
+
         public override async Task<int> InsertAsync(AppDbContext db, IReadOnlyList<Contact> contacts, CancellationToken ct)
         {
             if (Interlocked.Increment(ref _calls) == FailOnCall)
             {
                 await Task.Delay(FailAfter, CancellationToken.None);
-                throw new OperationCanceledException("simulated crash");
+                throw Crash();
             }
 
             return await Inner!.InsertAsync(db, contacts, ct);
