@@ -11,12 +11,13 @@ namespace Chorus.Features.OptOuts;
 public sealed class OptOut : IOrganizationOwned
 {
     public const int MaxReasonLength = 200;
+    public const int MaxSourceLength = 20;
 
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid OrganizationId { get; init; }
     public required string PhoneE164 { get; init; }
 
-    /// <summary>How it arrived: keyword (a STOP reply), manual, import, texter.</summary>
+    /// <summary>How it arrived: keyword (a STOP reply), manual, import, texter; or, for an imported list, the file's own source column.</summary>
     public required string Source { get; init; }
 
     public string? Reason { get; init; }
@@ -30,7 +31,7 @@ internal sealed class OptOutConfiguration : IEntityTypeConfiguration<OptOut>
     {
         builder.HasIndex(o => new { o.OrganizationId, o.PhoneE164 }).IsUnique();
         builder.Property(o => o.PhoneE164).HasMaxLength(16);
-        builder.Property(o => o.Source).HasMaxLength(20);
+        builder.Property(o => o.Source).HasMaxLength(OptOut.MaxSourceLength);
         builder.Property(o => o.Reason).HasMaxLength(OptOut.MaxReasonLength);
     }
 }

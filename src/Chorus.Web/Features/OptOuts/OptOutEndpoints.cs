@@ -15,7 +15,7 @@ public static class OptOutEndpoints
         list.MapPost("/", OptOutList.HandleAddAsync).WithSummary("Adds a number to the opt-out list; it applies at once to every campaign.");
 
         var admin = app.MapOrgApiGroup("/opt-outs", Policies.OrgAdmin).WithTags("Compliance");
-        admin.MapPost("/import", OptOutList.HandleImportAsync).DisableAntiforgery().WithSummary("Imports a CSV of numbers (a phone column) onto the list.");
+        admin.MapPost("/import", OptOutList.HandleImportAsync).DisableAntiforgery().WithSummary("Imports a CSV of numbers onto the list: a phone column, and optional date (opted_out_utc…), source and reason columns.");
         admin.MapDelete("/{phone}", OptOutList.HandleRemoveAsync).WithSummary("Removes a number from the list: the one, audited, way to undo an opt-out.");
         return app;
     }

@@ -26,7 +26,20 @@ public static class OptOutList
 
     public sealed record AddRequest([property: Required, MaxLength(40)] string Phone, [property: MaxLength(OptOut.MaxReasonLength)] string? Reason);
 
-    public sealed record ImportResult(long RowsRead, long Added, long AlreadyOptedOut, long Invalid);
+    /// <summary>
+    /// What an import did with each row. <c>DatesIgnored</c>: added numbers whose date could not be read or lay in the
+    /// future; they are on the list as of the import, since a person's opt-out must not be lost over a bad date.
+    /// </summary>
+    public sealed record ImportResult(long RowsRead, long Added, long AlreadyOptedOut, long Invalid, long DatesIgnored);
+
+    // Header keys (ColumnMapping.HeaderKey: lower case, letters and digits) of an import's optional columns; our own
+    // export writes opted_out_utc, source and reason.
+    private static readonly string[] DateHeaders = ["date", "optedoutat", "optedoututc", "optedoutdate", "optoutdate", "created", "createdat", "createdutc"];
+    private static readonly string[] SourceHeaders = ["source"];
+    private static readonly string[] ReasonHeaders = ["reason"];
+
+    /// <summary>What <see cref="OptOut.Source"/> holds for an imported number whose file names no source.</summary>
+    public const string ImportSource = "import";
 
     public static async Task<Outcome<Item>> AddAsync(AddRequest request, string source, AuditActor actor, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -103,7 +116,8 @@ public static class OptOutList
         var normalizer = new PhoneNumberNormalizer(new PhoneNumberNormalizerOptions { DefaultRegion = region, AllowedRegions = null });
         var known = (await db.OptOuts.Select(o => o.PhoneE164).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow().UtcDateTime;
-        long rows = 0, added = 0, already = 0, invalid = 0;
+        var (dateColumn, sourceColumn, reasonColumn) = (ColumnOf(reader, DateHeaders), ColumnOf(reader, SourceHeaders), ColumnOf(reader, ReasonHeaders));
+        long rows = 0, added = 0, already = 0, invalid = 0, datesIgnored = 0;
         while (await reader.ReadAsync(ct) == ContactCsvReadStatus.Row)
         {
             rows++;
@@ -119,7 +133,25 @@ public static class OptOutList
             else
             {
                 added++;
-                db.OptOuts.Add(new OptOut { OrganizationId = current.Id!.Value, PhoneE164 = phone.E164, Source = "import", CreatedByUserId = actor.UserId, CreatedUtc = now });
+                var date = reader.Current.GetValue(dateColumn).Trim();
+                var optedOutUtc = date.IsEmpty ? now : OptOutDate.Parse(date);
+                if (optedOutUtc is null || optedOutUtc > now)
+                {
+                    datesIgnored++;
+                    optedOutUtc = now;
+                }
+
+                var source = reader.Current.GetValue(sourceColumn).Trim();
+                var reason = reader.Current.GetValue(reasonColumn).Trim();
+                db.OptOuts.Add(new OptOut
+                {
+                    OrganizationId = current.Id!.Value,
+                    PhoneE164 = phone.E164,
+                    Source = source.IsEmpty ? ImportSource : source[..Math.Min(source.Length, OptOut.MaxSourceLength)].ToString(),
+                    Reason = reason.IsEmpty ? null : reason[..Math.Min(reason.Length, OptOut.MaxReasonLength)].ToString(),
+                    CreatedByUserId = actor.UserId,
+                    CreatedUtc = optedOutUtc.Value,
+                });
             }
         }
 
@@ -128,9 +160,23 @@ public static class OptOutList
             return Failure.Unprocessable("The file could not be read to the end; nothing was added.", [new Problem(error.Message, "file")]);
         }
 
-        AuditEvent.Record(db, current.Id!.Value, actor, "opt_out.imported", "opt_outs", new { rows, added, already, invalid }, now);
+        AuditEvent.Record(db, current.Id!.Value, actor, "opt_out.imported", "opt_outs", new { rows, added, already, invalid, datesIgnored }, now);
         await db.SaveChangesAsync(ct);
-        return new ImportResult(rows, added, already, invalid);
+        return new ImportResult(rows, added, already, invalid, datesIgnored);
+    }
+
+    /// <summary>The first column whose header is one of <paramref name="keys"/>; -1 (every value empty) when none is.</summary>
+    private static int ColumnOf(ContactCsvReader reader, string[] keys)
+    {
+        for (var i = 0; i < reader.Headers.Count; i++)
+        {
+            if (keys.Contains(ColumnMapping.HeaderKey(reader.Headers[i]), StringComparer.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     public static async Task<IResult> HandleListAsync(
@@ -165,7 +211,8 @@ public static class OptOutList
         await writer.WriteAsync("phone,source,reason,opted_out_utc\r\n");
         await foreach (var o in Ordered(db).AsAsyncEnumerable().WithCancellation(ct))
         {
-            await writer.WriteAsync($"{o.PhoneE164},{o.Source},{CsvCell.Quote(o.Reason)},{o.CreatedUtc:O}\r\n");
+            // An imported list's source is text from someone else's file, so it is quoted and neutralized like the reason.
+            await writer.WriteAsync($"{o.PhoneE164},{CsvCell.Quote(o.Source)},{CsvCell.Quote(o.Reason)},{o.CreatedUtc:O}\r\n");
         }
     }
 
