@@ -106,6 +106,7 @@ public sealed class ContactUploadTests(ChorusServer server, BrowserFixture brows
         var rows = Enumerable.Range(0, 40_000).Select(i =>
             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Voter{i},Test,(212) {456 + (i / 10_000)}-{i % 10_000:0000},10001,{new string('x', 50)}"));
         var path = await WriteCsvAsync("county.csv", "First Name,Last Name,Cell Phone,Zip,Notes\n" + string.Join('\n', rows) + "\n");
+        await RecordProgressBarsAsync(page);
         await page.ChooseFileAsync("Contacts CSV file", path);
         await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Cell Phone holds" })).ToHaveTextAsync("Phone", new() { Timeout = 30_000 });
         await page.GetByRole(AriaRole.Button, new() { Name = "Import contacts" }).ClickAsync();
@@ -115,6 +116,11 @@ public sealed class ContactUploadTests(ChorusServer server, BrowserFixture brows
         await Expect(summary.Locator(".import-stat").Filter(new() { HasText = "Imported" })).ToContainTextAsync("40,000");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Download rejected rows" })).ToHaveCountAsync(0);
         await Expect(page.Locator(".contacts-table tbody tr")).ToHaveCountAsync(25);
+
+        // Both bars were on screen: the upload's, moving while the file was sent, then the import's.
+        var seen = await page.EvaluateAsync<ProgressBarSample[]>("() => window.progressBarsSeen");
+        Assert.Contains(seen, s => s.Region == "Upload progress" && s.Value is > 0 and < 100);
+        Assert.Contains(seen, s => s.Region == "Import progress");
         File.Delete(path);
     }
 
@@ -146,6 +152,33 @@ public sealed class ContactUploadTests(ChorusServer server, BrowserFixture brows
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No contacts yet" })).ToBeVisibleAsync();
         File.Delete(path);
     }
+
+    /// <summary>A progress bar the page showed, in its labelled region, with its value (null while indeterminate).</summary>
+    private sealed class ProgressBarSample
+    {
+        public string Region { get; set; } = "";
+        public double? Value { get; set; }
+    }
+
+    /// <summary>
+    /// Notes every visible progress bar the page shows from now on (in <c>window.progressBarsSeen</c>). An upload of a
+    /// few megabytes and its import each take about a second, too short to catch reliably by polling for the bar; an
+    /// observer sees every render, however brief.
+    /// </summary>
+    private static async Task RecordProgressBarsAsync(IPage page) => await page.EvaluateAsync("""
+        () => {
+            window.progressBarsSeen = [];
+            new MutationObserver(() => {
+                for (const bar of document.querySelectorAll('[role=status] [role=progressbar]')) {
+                    const rect = bar.getBoundingClientRect();
+                    if (bar.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) && rect.width > 0 && rect.height > 0) {
+                        const value = bar.getAttribute('aria-valuenow');
+                        window.progressBarsSeen.push({ Region: bar.closest('[role=status]').getAttribute('aria-label'), Value: value === null ? null : Number(value) });
+                    }
+                }
+            }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+        }
+        """);
 
     public static async Task<string> WriteCsvAsync(string name, string content)
     {
