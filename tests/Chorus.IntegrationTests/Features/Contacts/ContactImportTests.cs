@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Chorus.Features.Campaigns;
@@ -10,6 +9,7 @@ using Chorus.Infrastructure.Data;
 using Chorus.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static Chorus.IntegrationTests.Features.Contacts.ImportKit;
 
 namespace Chorus.IntegrationTests.Features.Contacts;
 
@@ -59,36 +59,6 @@ public sealed partial class ContactImportTests
             });
             services.AddSingleton(writer);
         });
-
-    private static async Task<HttpResponseMessage> UploadAsync(TestOrg org, Guid campaignId, string csv, string? mapping = null, HttpClient? client = null)
-    {
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        form.Add(file, "file", "voters.csv");
-        if (mapping is not null)
-        {
-            form.Add(new StringContent(mapping), "mapping");
-        }
-
-        return await (client ?? org.Owner.Client).PostAsync(new Uri($"/api/v1/orgs/{org.Slug}/campaigns/{campaignId}/imports", UriKind.Relative), form, TestContext.Current.CancellationToken);
-    }
-
-    private static async Task<GetContactImport.Response> WaitForAsync(TestOrg org, Guid importId)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var status = await (await org.Owner.Client.GetAsync(new Uri($"/api/v1/orgs/{org.Slug}/imports/{importId}", UriKind.Relative), TestContext.Current.CancellationToken))
-                .ReadAsync<GetContactImport.Response>(HttpStatusCode.OK);
-            if (status.Status is "completed" or "failed" || waited.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                return status;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
 
     [Theory, BothDatabases]
     public async Task An_upload_reports_exactly_what_happened_to_every_row(DatabaseProvider provider)
