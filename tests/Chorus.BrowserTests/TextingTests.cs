@@ -89,6 +89,12 @@ public sealed class TextingTests(ChorusServer server, BrowserFixture browser) : 
         await server.InjectInboundAsync(slug, "+16145550101", "Also, where do I vote?");
         await Expect(thread).ToContainTextAsync("Also, where do I vote?");
         await Expect(reply).ToHaveValueAsync("Half typed");
+        // A reload starts a new circuit, as a phone that slept past the reconnect window or a restarted server does:
+        // the half-typed reply is still there.
+        await page.ReloadAsync();
+        await page.WaitForInteractivityAsync();
+        await Expect(thread).ToContainTextAsync("Also, where do I vote?");
+        await Expect(reply).ToHaveValueAsync("Half typed");
         await page.SaveScreenshotAsync("texting-thread");
 
         await page.GetByRole(AriaRole.Group, new() { Name = "Can we count on your vote?" }).GetByRole(AriaRole.Button, new() { Name = "Yes" }).ClickAsync();

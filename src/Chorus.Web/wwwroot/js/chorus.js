@@ -1,5 +1,27 @@
 // Small browser helpers called from Blazor components through JS interop.
 window.chorus = {
+  // A half-typed reply, kept in this tab's session storage so it outlives the Blazor circuit (a phone that slept past
+  // the reconnect window, a server restart). Per tab and cleared with it; the key names the user and the contact.
+  saveDraft: function (key, text) {
+    try {
+      if (text) {
+        sessionStorage.setItem(key, text);
+      } else {
+        sessionStorage.removeItem(key);
+      }
+    } catch (e) {
+      // storage full or disabled: the draft lives in the circuit only
+    }
+  },
+
+  loadDraft: function (key) {
+    try {
+      return sessionStorage.getItem(key);
+    } catch (e) {
+      return null;
+    }
+  },
+
   // The Clipboard API needs a secure context (HTTPS or localhost); self-hosted instances on a LAN address
   // often have neither, so fall back to the older copy command.
   copy: async function (text) {
