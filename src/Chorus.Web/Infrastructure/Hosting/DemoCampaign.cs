@@ -38,14 +38,14 @@ internal static class DemoCampaign
     private static readonly string[] LastNames = ["Alvarez", "Brooks", "Chen", "Dubois", "Evans", "Fischer", "Garcia", "Haddad", "Ito", "Johnson"];
 
     /// <summary>Creates and launches the campaign, unless the organization has one already.</summary>
-    public static async Task SeedAsync(Guid organizationId, string slug, AuditActor owner, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task SeedAsync(Organization organization, AuditActor owner, CurrentOrganization current, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        if (await db.Campaigns.IgnoreQueryFilters().AnyAsync(c => c.OrganizationId == organizationId, ct))
+        if (await db.Campaigns.IgnoreQueryFilters().AnyAsync(c => c.OrganizationId == organization.Id, ct))
         {
             return;
         }
 
-        current.Set(organizationId, slug, OrgRole.Owner);
+        current.Set(organization.Id, organization.Slug, OrgRole.Owner);
         var campaign = Check(await CreateCampaign.ExecuteAsync(
             new CreateCampaign.Request(Title, "Registered voters living abroad who haven't returned their ballot yet."), owner, current, db, clock, ct));
         var question = new SaveScript.QuestionRequest(null, "Have you sent your ballot back?",
@@ -69,15 +69,19 @@ internal static class DemoCampaign
         var now = clock.GetUtcNow().UtcDateTime;
         for (var i = 0; i < 120; i++)
         {
+            // Located as an upload locates a row with a time zone column (ContactImporter).
+            var phone = string.Create(CultureInfo.InvariantCulture, $"+1{AreaCodes[i % AreaCodes.Length]}55501{i / AreaCodes.Length:00}");
+            var location = ContactTimeZoneResolver.Resolve(Zones[i % Zones.Length], null, phone, organization.DefaultTimeZone);
             db.Contacts.Add(new Contact
             {
-                OrganizationId = organizationId,
+                OrganizationId = organization.Id,
                 CampaignId = campaign.Id,
-                PhoneE164 = string.Create(CultureInfo.InvariantCulture, $"+1{AreaCodes[i % AreaCodes.Length]}55501{i / AreaCodes.Length:00}"),
+                PhoneE164 = phone,
                 FirstName = FirstNames[i % FirstNames.Length],
                 LastName = LastNames[i / FirstNames.Length % LastNames.Length],
-                TimeZones = Zones[i % Zones.Length],
-                TimeZoneSource = nameof(TimeZoneSource.Explicit),
+                TimeZones = string.Join(',', location.TimeZones),
+                TimeZoneSource = location.Source.ToString(),
+                State = location.State,
                 CreatedUtc = now,
             });
         }

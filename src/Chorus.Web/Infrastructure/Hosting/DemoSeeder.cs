@@ -73,7 +73,7 @@ public static class DemoSeeder
             }
         }
 
-        await DemoCampaign.SeedAsync(organization.Id, organization.Slug, owner!, scope.ServiceProvider.GetRequiredService<CurrentOrganization>(), db, clock, ct);
+        await DemoCampaign.SeedAsync(organization, owner!, scope.ServiceProvider.GetRequiredService<CurrentOrganization>(), db, clock, ct);
 
         await output.WriteLineAsync($"Demo organization '{organization.Name}' (/orgs/{organization.Slug}) is ready, with the campaign '{DemoCampaign.Title}' launched. Log in as:");
         foreach (var (email, password, role) in credentials)
